@@ -176,7 +176,12 @@ public final class QuantizerRegistry {
                 throw new IllegalArgumentException("unknown parameter '" + key + "' for '" + name + "'; " + known);
             }
         }
-        return e.factory().apply(new Settings(name, settings));
+        try {
+            return e.factory().apply(new Settings(name, settings));
+        } catch (IllegalArgumentException ex) {
+            String msg = ex.getMessage();
+            throw msg.startsWith(name + ":") ? ex : new IllegalArgumentException(name + ": " + msg, ex);
+        }
     }
 
     /** Creates a named quantizer or sign estimator; scaling rules other than xnorpp are not quantizers. */

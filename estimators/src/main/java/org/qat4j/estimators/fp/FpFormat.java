@@ -21,19 +21,31 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@link #quantize(INDArray)} is the same rounding on ND4J arrays.
  */
 public enum FpFormat {
-    E4M3(4, 3, 7),
-    E5M2(5, 2, 15),
-    E2M1(2, 1, 1);
+    E4M3(4, 3, 7, Specials.NAN_ALL_ONES),
+    E5M2(5, 2, 15, Specials.IEEE),
+    E2M1(2, 1, 1, Specials.NONE);
+
+    /** Which codes are not finite numbers. */
+    private enum Specials {
+        /** Only S.1...1.1...1 is NaN (OCP E4M3). */
+        NAN_ALL_ONES,
+        /** Top exponent: mantissa 0 is infinity, others NaN. */
+        IEEE,
+        /** Every code is a number (OCP E2M1). */
+        NONE
+    }
 
     private final int exponentBits;
     private final int mantissaBits;
     private final int bias;
+    private final Specials specials;
     private final double[] positive;
 
-    FpFormat(int exponentBits, int mantissaBits, int bias) {
+    FpFormat(int exponentBits, int mantissaBits, int bias, Specials specials) {
         this.exponentBits = exponentBits;
         this.mantissaBits = mantissaBits;
         this.bias = bias;
+        this.specials = specials;
         int count = 1 << (exponentBits + mantissaBits);
         int finite = 0;
         double[] values = new double[count];
@@ -87,10 +99,10 @@ public enum FpFormat {
         int e = (code >> mantissaBits) & ((1 << exponentBits) - 1);
         int m = code & ((1 << mantissaBits) - 1);
         int eMax = (1 << exponentBits) - 1;
-        if (this == E4M3 && e == eMax && m == (1 << mantissaBits) - 1) {
+        if (specials == Specials.NAN_ALL_ONES && e == eMax && m == (1 << mantissaBits) - 1) {
             return Double.NaN;
         }
-        if (this == E5M2 && e == eMax) {
+        if (specials == Specials.IEEE && e == eMax) {
             return m == 0 ? Double.POSITIVE_INFINITY : Double.NaN;
         }
         if (e == 0) {
@@ -113,10 +125,10 @@ public enum FpFormat {
     public int encode(double x) {
         int signBit = 1 << (bits() - 1);
         if (Double.isNaN(x)) {
-            return switch (this) {
-                case E4M3, E5M2 -> 0x7F;
-                case E2M1 -> throw new IllegalArgumentException("E2M1 has no NaN encoding");
-            };
+            if (specials == Specials.NONE) {
+                throw new IllegalArgumentException(this + " has no NaN encoding");
+            }
+            return (1 << (bits() - 1)) - 1;
         }
         int sign = (Double.doubleToRawLongBits(x) < 0) ? signBit : 0;
         double a = Math.abs(x);
