@@ -45,6 +45,10 @@ class SignEstimatorsTest {
                 new SwishSignEstimator(), new ReSteEstimator(), new FdaEstimator()}) {
             assertClose(expected, e.forward(x), 0);
         }
+        INDArray f = Nd4j.createFromArray(-0.0f, 0.0f, -1e-40f, 1e-40f, -Float.MIN_VALUE, Float.MIN_VALUE);
+        assertClose(vec(1, 1, -1, 1, -1, 1), Nd.sign(f).castTo(DataType.DOUBLE), 0);
+        INDArray d = vec(-0.0, -Double.MIN_VALUE, Double.MIN_VALUE);
+        assertClose(vec(1, -1, 1), Nd.sign(d), 0);
     }
 
     @Test
