@@ -1,0 +1,183 @@
+package org.qat4j.layers;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.exception.DL4JInvalidConfigException;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.qat4j.estimators.ParamSpec;
+import org.qat4j.estimators.Quantizer;
+import org.qat4j.layers.params.LayoutParamInitializer;
+import org.qat4j.layers.params.ParamEntry;
+import org.qat4j.layers.params.ParamLayout;
+
+/**
+ * Base configuration of the qat4j layers: an optional weight quantizer and an optional input (activation)
+ * quantizer, absent meaning full precision. Their parameters become parameters of the layer under the prefixes
+ * {@value #WEIGHT_QUANT_PREFIX} and {@value #INPUT_QUANT_PREFIX}: trainable ones are updated by the network's
+ * updater, state entries have a {@link NoOp} updater and are saved with the model.
+ */
+public abstract class QuantizedLayer extends FeedForwardLayer implements ParamLayout {
+
+    public static final String WEIGHT_KEY = "W";
+    public static final String BIAS_KEY = "b";
+    public static final String WEIGHT_QUANT_PREFIX = "wq_";
+    public static final String INPUT_QUANT_PREFIX = "aq_";
+
+    protected Quantizer weightQuantizer;
+    protected Quantizer inputQuantizer;
+    protected boolean hasBias = true;
+
+    protected QuantizedLayer() {
+    }
+
+    protected QuantizedLayer(Builder<?> builder) {
+        super(builder);
+        this.weightQuantizer = builder.weightQuantizer;
+        this.inputQuantizer = builder.inputQuantizer;
+        this.hasBias = builder.hasBias;
+    }
+
+    public Quantizer getWeightQuantizer() {
+        return weightQuantizer;
+    }
+
+    public void setWeightQuantizer(Quantizer weightQuantizer) {
+        this.weightQuantizer = weightQuantizer;
+    }
+
+    public Quantizer getInputQuantizer() {
+        return inputQuantizer;
+    }
+
+    public void setInputQuantizer(Quantizer inputQuantizer) {
+        this.inputQuantizer = inputQuantizer;
+    }
+
+    public boolean isHasBias() {
+        return hasBias;
+    }
+
+    public void setHasBias(boolean hasBias) {
+        this.hasBias = hasBias;
+    }
+
+    /** Shape of the latent weight tensor; output channels on axis 0. */
+    public abstract long[] weightShape();
+
+    /** Fan-in and fan-out for weight initialisation. */
+    protected abstract double[] fans();
+
+    /** Shape the input quantizer declares its parameters for: batch 1, channels on axis 1. */
+    public abstract long[] inputQuantShape();
+
+    /** Layer-specific parameters after the quantizers' (e.g. output scaling); none by default. */
+    protected List<ParamEntry> extraParams() {
+        return List.of();
+    }
+
+    @Override
+    public List<ParamEntry> paramLayout() {
+        List<ParamEntry> out = new ArrayList<>();
+        double[] fans = fans();
+        out.add(ParamEntry.weight(WEIGHT_KEY, weightShape(), fans[0], fans[1]));
+        if (hasBias) {
+            out.add(ParamEntry.bias(BIAS_KEY, new long[] {nOut}, biasInit));
+        }
+        addQuantizerParams(out, WEIGHT_QUANT_PREFIX, weightQuantizer, weightShape());
+        addQuantizerParams(out, INPUT_QUANT_PREFIX, inputQuantizer, inputQuantShape());
+        out.addAll(extraParams());
+        return out;
+    }
+
+    static void addQuantizerParams(List<ParamEntry> out, String prefix, Quantizer q, long[] shape) {
+        if (q == null) {
+            return;
+        }
+        for (ParamSpec s : q.paramSpecs(shape)) {
+            out.add(s.trainable() ? ParamEntry.trainable(prefix + s.name(), s.shape(), s.initValue())
+                    : ParamEntry.state(prefix + s.name(), s.shape(), s.initValue()));
+        }
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return LayoutParamInitializer.INSTANCE;
+    }
+
+    @Override
+    public IUpdater getUpdaterByParam(String paramName) {
+        return Layers.updaterFor(this, paramName, iUpdater, biasUpdater);
+    }
+
+    @Override
+    public List<Regularization> getRegularizationByParam(String paramName) {
+        if (WEIGHT_KEY.equals(paramName)) {
+            return regularization;
+        }
+        return BIAS_KEY.equals(paramName) ? regularizationBias : List.of();
+    }
+
+    @Override
+    public boolean isPretrainParam(String paramName) {
+        return false;
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        InputType outputType = getOutputType(-1, inputType);
+        long numParams = initializer().numParams(this);
+        long updaterState = 0;
+        for (ParamEntry e : paramLayout()) {
+            updaterState += getUpdaterByParam(e.key()).stateSize(e.length());
+        }
+        long working = 3 * inputType.arrayElementsPerExample() + outputType.arrayElementsPerExample();
+        return new LayerMemoryReport.Builder(layerName, getClass(), inputType, outputType)
+                .standardMemory(numParams, updaterState)
+                .workingMemory(0, working, 0, 2 * working)
+                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
+                .build();
+    }
+
+    /** A configuration error naming this layer. */
+    protected DL4JInvalidConfigException invalid(String what) {
+        return new DL4JInvalidConfigException("layer '" + (layerName == null ? getClass().getSimpleName() : layerName)
+                + "' (" + getClass().getSimpleName() + "): " + what);
+    }
+
+    /** Builder shared by the quantized layers. */
+    @SuppressWarnings("unchecked")
+    public abstract static class Builder<T extends Builder<T>> extends FeedForwardLayer.Builder<T> {
+        protected Quantizer weightQuantizer;
+        protected Quantizer inputQuantizer;
+        protected boolean hasBias = true;
+
+        /** Quantizer of the latent weights (output channels on axis 0); none = full precision. */
+        public T weightQuantizer(Quantizer q) {
+            this.weightQuantizer = q;
+            return (T) this;
+        }
+
+        /** Quantizer of the layer input (channels on axis 1); none = full precision. */
+        public T inputQuantizer(Quantizer q) {
+            this.inputQuantizer = q;
+            return (T) this;
+        }
+
+        public T hasBias(boolean hasBias) {
+            this.hasBias = hasBias;
+            return (T) this;
+        }
+
+        /** Clip the latent weights to [-c, c] after every update. */
+        public T latentClip(double c) {
+            return constrainWeights(new LatentClip(c));
+        }
+    }
+}
