@@ -19,16 +19,17 @@ import org.qat4j.layers.params.ParamLayout;
 
 /**
  * Base configuration of the qat4j layers: an optional weight quantizer and an optional input (activation)
- * quantizer, absent meaning full precision. Their parameters become parameters of the layer under the prefixes
- * {@value #WEIGHT_QUANT_PREFIX} and {@value #INPUT_QUANT_PREFIX}: trainable ones are updated by the network's
- * updater, state entries have a {@link NoOp} updater and are saved with the model.
+ * quantizer, absent meaning full precision. Their parameters become parameters of the layer, named with the prefix
+ * {@value #WEIGHT_QUANT_PREFIX} or {@value #INPUT_QUANT_PREFIX} and the capitalised quantizer name ({@code wqScale},
+ * {@code aqStep}; DL4J reserves '_' in parameter keys): trainable ones are updated by the network's updater, state
+ * entries have a {@link NoOp} updater and are saved with the model.
  */
 public abstract class QuantizedLayer extends FeedForwardLayer implements ParamLayout {
 
     public static final String WEIGHT_KEY = "W";
     public static final String BIAS_KEY = "b";
-    public static final String WEIGHT_QUANT_PREFIX = "wq_";
-    public static final String INPUT_QUANT_PREFIX = "aq_";
+    public static final String WEIGHT_QUANT_PREFIX = "wq";
+    public static final String INPUT_QUANT_PREFIX = "aq";
 
     protected Quantizer weightQuantizer;
     protected Quantizer inputQuantizer;
@@ -101,9 +102,15 @@ public abstract class QuantizedLayer extends FeedForwardLayer implements ParamLa
             return;
         }
         for (ParamSpec s : q.paramSpecs(shape)) {
-            out.add(s.trainable() ? ParamEntry.trainable(prefix + s.name(), s.shape(), s.initValue())
-                    : ParamEntry.state(prefix + s.name(), s.shape(), s.initValue()));
+            String key = paramKey(prefix, s.name());
+            out.add(s.trainable() ? ParamEntry.trainable(key, s.shape(), s.initValue())
+                    : ParamEntry.state(key, s.shape(), s.initValue()));
         }
+    }
+
+    /** The layer parameter key of a quantizer parameter: prefix + capitalised name. */
+    public static String paramKey(String prefix, String name) {
+        return prefix + Character.toUpperCase(name.charAt(0)) + name.substring(1);
     }
 
     @Override

@@ -24,12 +24,15 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
         super(conf, dataType);
     }
 
-    /** The parameters whose key starts with the prefix, keyed without it: a quantizer's table. */
+    /** A quantizer's table: the parameters named {@code prefix + Name}, keyed by {@code name}. */
     protected Map<String, INDArray> prefixed(String prefix) {
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (Map.Entry<String, INDArray> e : params.entrySet()) {
-            if (e.getKey().startsWith(prefix)) {
-                out.put(e.getKey().substring(prefix.length()), e.getValue());
+            String k = e.getKey();
+            if (k.length() > prefix.length() && k.startsWith(prefix)
+                    && Character.isUpperCase(k.charAt(prefix.length()))) {
+                out.put(Character.toLowerCase(k.charAt(prefix.length())) + k.substring(prefix.length() + 1),
+                        e.getValue());
             }
         }
         return out;
@@ -56,7 +59,7 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
         }
         QuantGradient g = q.backward(x, prefixed(prefix), gradOut);
         for (Map.Entry<String, INDArray> e : g.params().entrySet()) {
-            putGradient(gradient, prefix + e.getKey(), e.getValue());
+            putGradient(gradient, QuantizedLayer.paramKey(prefix, e.getKey()), e.getValue());
         }
         return g.input();
     }

@@ -1,0 +1,129 @@
+package org.qat4j.layers.impl;
+
+import java.util.Arrays;
+import org.deeplearning4j.exception.DL4JInvalidInputException;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.qat4j.estimators.QuantGradient;
+import org.qat4j.layers.QuantConv2D;
+import org.qat4j.layers.QuantizedLayer;
+
+/** Implementation of {@link QuantConv2D} and its depthwise variant on the libnd4j convolution ops. */
+public class QuantConvolutionLayer extends QuantizedLayerImpl<QuantConv2D> {
+
+    public QuantConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public Type type() {
+        return Type.CONVOLUTIONAL;
+    }
+
+    private INDArray checkedInput() {
+        assertInputSet(false);
+        QuantConv2D c = layerConf();
+        if (input.rank() != 4 || input.size(1) != c.getNIn()) {
+            throw new DL4JInvalidInputException("layer '" + layerId() + "' expects NCHW input [minibatch, "
+                    + c.getNIn() + ", height, width], got " + Arrays.toString(input.shape()));
+        }
+        c.outputSize(input.size(2), input.size(3));
+        return input.castTo(dataType);
+    }
+
+    private DynamicCustomOp.DynamicCustomOpsBuilder op(String name) {
+        return DynamicCustomOp.builder(name).addIntegerArguments(layerConf().opArgs());
+    }
+
+    /** conv(x_q, W_q) + b into an array of the given workspace type. */
+    private INDArray convolve(INDArray xq, INDArray opWeights, LayerWorkspaceMgr mgr, ArrayType type) {
+        QuantConv2D c = layerConf();
+        long[] o = c.outputSize(xq.size(2), xq.size(3));
+        INDArray out = mgr.createUninitialized(type, dataType, xq.size(0), c.getNOut(), o[0], o[1]);
+        INDArray[] inputs = c.isHasBias()
+                ? new INDArray[] {xq, opWeights, getParam(QuantizedLayer.BIAS_KEY).reshape(c.getNOut())}
+                : new INDArray[] {xq, opWeights};
+        Nd4j.exec(op(c.opName()).addInputs(inputs).addOutputs(out).build());
+        return out;
+    }
+
+    /** Pre-activation: the convolution, then the output scaling if any. */
+    private INDArray preOutput(INDArray conv, LayerWorkspaceMgr mgr, ArrayType type) {
+        QuantConv2D c = layerConf();
+        if (c.getOutputScaling() == null) {
+            return conv;
+        }
+        INDArray z = mgr.createUninitialized(type, dataType, conv.shape());
+        z.assign(c.getOutputScaling().forward(conv, prefixed(QuantConv2D.OUTPUT_SCALING_PREFIX)));
+        return z;
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+        QuantConv2D c = layerConf();
+        INDArray x = checkedInput();
+        INDArray xq = quantize(c.getInputQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, x, training);
+        INDArray wq = quantize(c.getWeightQuantizer(), QuantizedLayer.WEIGHT_QUANT_PREFIX,
+                getParam(QuantizedLayer.WEIGHT_KEY), training);
+        boolean scaled = c.getOutputScaling() != null;
+        INDArray conv = convolve(xq, c.toOpWeights(wq), mgr, scaled ? ArrayType.FF_WORKING_MEM : ArrayType.ACTIVATIONS);
+        INDArray z = preOutput(conv, mgr, ArrayType.ACTIVATIONS);
+        return c.getActivationFn().getActivation(z, training);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+        QuantConv2D c = layerConf();
+        INDArray x = checkedInput();
+        INDArray w = getParam(QuantizedLayer.WEIGHT_KEY);
+        INDArray xq = quantize(c.getInputQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, x, false);
+        INDArray opWeights = c.toOpWeights(quantize(c.getWeightQuantizer(), QuantizedLayer.WEIGHT_QUANT_PREFIX, w,
+                false));
+        Gradient gradient = newGradient();
+
+        boolean scaled = c.getOutputScaling() != null;
+        INDArray conv = null;
+        INDArray dz = epsilon;
+        if (scaled || !(c.getActivationFn() instanceof ActivationIdentity)) {
+            conv = convolve(xq, opWeights, mgr, ArrayType.BP_WORKING_MEM);
+            if (!(c.getActivationFn() instanceof ActivationIdentity)) {
+                dz = c.getActivationFn().backprop(preOutput(conv, mgr, ArrayType.BP_WORKING_MEM), epsilon).getFirst();
+            }
+        }
+        if (scaled) {
+            QuantGradient sg = c.getOutputScaling().backward(conv, prefixed(QuantConv2D.OUTPUT_SCALING_PREFIX), dz);
+            for (var e : sg.params().entrySet()) {
+                putGradient(gradient, QuantizedLayer.paramKey(QuantConv2D.OUTPUT_SCALING_PREFIX, e.getKey()),
+                        e.getValue());
+            }
+            dz = sg.input();
+        }
+
+        INDArray dxq = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, xq.shape());
+        INDArray dWop = opWeights.ulike();
+        INDArray db = c.isHasBias() ? Nd4j.create(dataType, c.getNOut()) : null;
+        INDArray[] inputs = db != null
+                ? new INDArray[] {xq, opWeights, getParam(QuantizedLayer.BIAS_KEY).reshape(c.getNOut()), dz}
+                : new INDArray[] {xq, opWeights, dz};
+        INDArray[] outputs = db != null ? new INDArray[] {dxq, dWop, db} : new INDArray[] {dxq, dWop};
+        Nd4j.exec(op(c.opName() + "_bp").addInputs(inputs).addOutputs(outputs).build());
+
+        putGradient(gradient, QuantizedLayer.WEIGHT_KEY, quantizeBackward(c.getWeightQuantizer(),
+                QuantizedLayer.WEIGHT_QUANT_PREFIX, w, c.fromOpWeights(dWop), gradient));
+        if (db != null) {
+            putGradient(gradient, QuantizedLayer.BIAS_KEY, db);
+        }
+        INDArray dx = quantizeBackward(c.getInputQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, x, dxq, gradient);
+        INDArray eps = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, dx.shape());
+        eps.assign(dx);
+        return new Pair<>(gradient, eps);
+    }
+}
