@@ -86,7 +86,7 @@ final class GradientCheckSupport {
 
     static void checkMln(MultiLayerNetwork net, INDArray x, INDArray y) {
         boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(y)
-                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)
+                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-8)
                 .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
         assertTrue(ok, "gradient check failed (MultiLayerNetwork)");
     }
@@ -94,7 +94,7 @@ final class GradientCheckSupport {
     static void checkGraph(ComputationGraph net, INDArray x, INDArray y) {
         boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
                 .inputs(new INDArray[] {x}).labels(new INDArray[] {y}).epsilon(1e-6).maxRelError(1e-5)
-                .minAbsoluteError(1e-9).print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
+                .minAbsoluteError(1e-8).print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
         assertTrue(ok, "gradient check failed (ComputationGraph)");
     }
 

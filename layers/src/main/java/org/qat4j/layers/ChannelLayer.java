@@ -1,0 +1,144 @@
+package org.qat4j.layers;
+
+import java.util.Collection;
+import java.util.List;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.exception.DL4JInvalidConfigException;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.qat4j.layers.impl.QuantizedLayerImpl;
+import org.qat4j.layers.params.LayoutParamInitializer;
+import org.qat4j.layers.params.ParamEntry;
+import org.qat4j.layers.params.ParamLayout;
+
+/**
+ * Base of the element-wise layers with per-channel parameters (activation quantizers, RPReLU, learnable bias,
+ * batch normalization): input [N, C] or NCHW [N, C, H, W], output of the same shape, parameters of shape [C].
+ */
+public abstract class ChannelLayer extends FeedForwardLayer implements ParamLayout {
+
+    protected ChannelLayer() {
+    }
+
+    protected ChannelLayer(FeedForwardLayer.Builder<?> builder) {
+        super(builder);
+        if (nIn > 0) {
+            nOut = nIn;
+        }
+    }
+
+    /** The implementation for this configuration. */
+    protected abstract QuantizedLayerImpl<?> createLayer(NeuralNetConfiguration conf, DataType dataType);
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
+            INDArray paramsView, boolean initializeParams, DataType dataType) {
+        if (nIn <= 0) {
+            throw invalid("the number of channels (nIn) must be set, or the input type given");
+        }
+        QuantizedLayerImpl<?> layer = createLayer(conf, dataType);
+        layer.setListeners(listeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(paramsView);
+        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
+        layer.setConf(conf);
+        return layer;
+    }
+
+    /** Per-channel parameter shape. */
+    protected long[] channels() {
+        return new long[] {nIn};
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return LayoutParamInitializer.INSTANCE;
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        switch (inputType.getType()) {
+            case FF:
+            case CNN:
+                return inputType;
+            case CNNFlat:
+                InputType.InputTypeConvolutionalFlat f = (InputType.InputTypeConvolutionalFlat) inputType;
+                return InputType.convolutional(f.getHeight(), f.getWidth(), f.getDepth());
+            default:
+                throw invalid("expects feed-forward or convolutional input, got " + inputType);
+        }
+    }
+
+    @Override
+    public void setNIn(InputType inputType, boolean override) {
+        long c;
+        if (inputType instanceof InputType.InputTypeConvolutional conv) {
+            c = conv.getChannels();
+        } else if (inputType instanceof InputType.InputTypeConvolutionalFlat flat) {
+            c = flat.getDepth();
+        } else if (inputType instanceof InputType.InputTypeFeedForward ff) {
+            c = ff.getSize();
+        } else {
+            throw invalid("expects feed-forward or convolutional input, got " + inputType);
+        }
+        if (nIn > 0 && nIn != c) {
+            throw invalid("nIn mismatch: configured " + nIn + " channels but the input has " + c);
+        }
+        nIn = c;
+        nOut = c;
+    }
+
+    @Override
+    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+        if (inputType instanceof InputType.InputTypeConvolutionalFlat f) {
+            return new FeedForwardToCnnPreProcessor(f.getHeight(), f.getWidth(), f.getDepth());
+        }
+        return null;
+    }
+
+    @Override
+    public IUpdater getUpdaterByParam(String paramName) {
+        return Layers.updaterFor(this, paramName, iUpdater, biasUpdater);
+    }
+
+    @Override
+    public List<Regularization> getRegularizationByParam(String paramName) {
+        return List.of();
+    }
+
+    @Override
+    public boolean isPretrainParam(String paramName) {
+        return false;
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        long numParams = initializer().numParams(this);
+        long updaterState = 0;
+        for (ParamEntry e : paramLayout()) {
+            updaterState += getUpdaterByParam(e.key()).stateSize(e.length());
+        }
+        long perExample = inputType.arrayElementsPerExample();
+        return new LayerMemoryReport.Builder(layerName, getClass(), inputType, getOutputType(-1, inputType))
+                .standardMemory(numParams, updaterState)
+                .workingMemory(0, perExample, 0, 3 * perExample)
+                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
+                .build();
+    }
+
+    protected DL4JInvalidConfigException invalid(String what) {
+        return new DL4JInvalidConfigException("layer '" + (layerName == null ? getClass().getSimpleName() : layerName)
+                + "' (" + getClass().getSimpleName() + "): " + what);
+    }
+}

@@ -1,0 +1,45 @@
+package org.qat4j.layers.impl;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.qat4j.layers.QuantActivation;
+import org.qat4j.layers.QuantizedLayer;
+
+/** Implementation of {@link QuantActivation}. */
+public class QuantActivationLayer extends ChannelLayerImpl<QuantActivation> {
+
+    public QuantActivationLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    private INDArray shifted(INDArray x) {
+        return layerConf().isLearnableThreshold()
+                ? x.add(perChannel(getParam(QuantActivation.THRESHOLD_KEY), x)) : x;
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+        INDArray x = checkedInput();
+        INDArray y = quantize(layerConf().getQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, shifted(x), training);
+        INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape());
+        return out.assign(y);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+        INDArray x = checkedInput();
+        Gradient gradient = newGradient();
+        INDArray dt = quantizeBackward(layerConf().getQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, shifted(x),
+                epsilon, gradient);
+        if (layerConf().isLearnableThreshold()) {
+            putGradient(gradient, QuantActivation.THRESHOLD_KEY, sumPerChannel(dt));
+        }
+        INDArray eps = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape());
+        return new Pair<>(gradient, eps.assign(dt));
+    }
+}
