@@ -2,6 +2,7 @@ package org.qat4j.layers;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
@@ -13,6 +14,7 @@ import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.qat4j.estimators.ParamSpec;
 import org.qat4j.estimators.Quantizer;
+import org.qat4j.estimators.QuantizerRegistry;
 import org.qat4j.layers.params.LayoutParamInitializer;
 import org.qat4j.layers.params.ParamEntry;
 import org.qat4j.layers.params.ParamLayout;
@@ -40,9 +42,23 @@ public abstract class QuantizedLayer extends FeedForwardLayer implements ParamLa
 
     protected QuantizedLayer(Builder<?> builder) {
         super(builder);
-        this.weightQuantizer = builder.weightQuantizer;
-        this.inputQuantizer = builder.inputQuantizer;
+        this.weightQuantizer = resolve("weightQuantizer", builder.weightQuantizer, builder.weightQuantizerName,
+                builder.weightQuantizerSettings);
+        this.inputQuantizer = resolve("inputQuantizer", builder.inputQuantizer, builder.inputQuantizerName,
+                builder.inputQuantizerSettings);
         this.hasBias = builder.hasBias;
+    }
+
+    /** A quantizer given as an object, or by registry name and settings (errors name this layer and the setting). */
+    private Quantizer resolve(String setting, Quantizer q, String name, Map<String, String> settings) {
+        if (name == null) {
+            return q;
+        }
+        try {
+            return QuantizerRegistry.quantizer(name, settings);
+        } catch (IllegalArgumentException e) {
+            throw invalid(setting + ": " + e.getMessage());
+        }
     }
 
     public Quantizer getWeightQuantizer() {
@@ -163,17 +179,37 @@ public abstract class QuantizedLayer extends FeedForwardLayer implements ParamLa
     public abstract static class Builder<T extends Builder<T>> extends FeedForwardLayer.Builder<T> {
         protected Quantizer weightQuantizer;
         protected Quantizer inputQuantizer;
+        protected String weightQuantizerName;
+        protected Map<String, String> weightQuantizerSettings = Map.of();
+        protected String inputQuantizerName;
+        protected Map<String, String> inputQuantizerSettings = Map.of();
         protected boolean hasBias = true;
 
         /** Quantizer of the latent weights (output channels on axis 0); none = full precision. */
         public T weightQuantizer(Quantizer q) {
             this.weightQuantizer = q;
+            this.weightQuantizerName = null;
+            return (T) this;
+        }
+
+        /** Weight quantizer by registry name ({@code qat4j list}) and settings, resolved at build time. */
+        public T weightQuantizer(String name, Map<String, String> settings) {
+            this.weightQuantizerName = name;
+            this.weightQuantizerSettings = settings;
             return (T) this;
         }
 
         /** Quantizer of the layer input (channels on axis 1); none = full precision. */
         public T inputQuantizer(Quantizer q) {
             this.inputQuantizer = q;
+            this.inputQuantizerName = null;
+            return (T) this;
+        }
+
+        /** Input quantizer by registry name and settings, resolved at build time. */
+        public T inputQuantizer(String name, Map<String, String> settings) {
+            this.inputQuantizerName = name;
+            this.inputQuantizerSettings = settings;
             return (T) this;
         }
 
