@@ -84,7 +84,7 @@ public class BinaryWeightQuantizer implements Quantizer {
         INDArray gb = alpha == null ? gradOut : gradOut.mul(alpha);
         INDArray gradIn = estimator.backward(wc, params, gb).input();
         Map<String, INDArray> paramGrads = new LinkedHashMap<>();
-        scaling.backward(wc, Nd.sign(wc), gradOut, gradIn, params, channelAxis, paramGrads);
+        scaling.backward(wc, gradOut, gradIn, params, channelAxis, paramGrads);
         return new QuantGradient(gradIn, paramGrads);
     }
 }

@@ -3,6 +3,8 @@ package org.qat4j.estimators;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** Shared ND4J building blocks of the quantizers: sign with sign(0) = +1, masks written as floats, channel axes. */
@@ -16,17 +18,9 @@ public final class Nd {
 
     /** {@code sign(x)} with the qat4j rule {@code sign(0) = +1}: binary codes have no zero. */
     public static INDArray sign(INDArray x) {
-        INDArray s = x.ulike();
-        Nd4j.exec(new Step(x, s, -smallestPositive(x)));
-        return s.muli(2.0).subi(1.0);
-    }
-
-    /**
-     * The smallest positive value of x's type: {@code 1{x > -min}} is {@code 1{x >= 0}} with -0.0 included, in one
-     * native pass (the comparison op has no "greater or equal" form that writes floats).
-     */
-    private static double smallestPositive(INDArray x) {
-        return x.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? Double.MIN_VALUE : Float.MIN_VALUE;
+        INDArray s = Transforms.sign(x, true);
+        BooleanIndexing.replaceWhere(s, 1.0, Conditions.equals(0.0));
+        return s;
     }
 
     /** Turns {@code a} in place into {@code 1{a > c}} (floats, no boolean array). */
@@ -90,7 +84,12 @@ public final class Nd {
 
     /** {@code mean|x|} per channel, shaped to broadcast against x. */
     public static INDArray meanAbs(INDArray x, int channelAxis) {
-        return Transforms.abs(x, true).mean(true, reduceAxes(x.rank(), channelAxis));
+        int[] axes = reduceAxes(x.rank(), channelAxis);
+        long n = 1;
+        for (int a : axes) {
+            n *= x.size(a);
+        }
+        return x.norm1(true, axes).divi(n);
     }
 
     /** Sum of {@code x} over every axis but the channel axis, shaped like the per-channel parameter. */

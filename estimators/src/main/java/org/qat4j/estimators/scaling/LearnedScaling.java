@@ -59,8 +59,8 @@ public class LearnedScaling implements WeightScaling {
     }
 
     @Override
-    public void backward(INDArray wc, INDArray b, INDArray g, INDArray gradIn, Map<String, INDArray> params,
-            int channelAxis, Map<String, INDArray> paramGrads) {
-        paramGrads.put(SCALE, Nd.sumPerChannel(b.mul(g), channelAxis));
+    public void backward(INDArray wc, INDArray g, INDArray gradIn, Map<String, INDArray> params, int channelAxis,
+            Map<String, INDArray> paramGrads) {
+        paramGrads.put(SCALE, Nd.sumPerChannel(Nd.sign(wc).muli(g), channelAxis));
     }
 }

@@ -29,9 +29,9 @@ public interface WeightScaling extends Serializable {
 
     /**
      * Adds the scaling's own terms to the backward: extra input-gradient terms into {@code gradIn} (in place) and
-     * the gradients of its parameters into {@code paramGrads}. {@code b = sign(wc)}, {@code g = dL/dW_q}.
+     * the gradients of its parameters into {@code paramGrads}. {@code g = dL/dW_q}.
      */
-    default void backward(INDArray wc, INDArray b, INDArray g, INDArray gradIn, Map<String, INDArray> params,
-            int channelAxis, Map<String, INDArray> paramGrads) {
+    default void backward(INDArray wc, INDArray g, INDArray gradIn, Map<String, INDArray> params, int channelAxis,
+            Map<String, INDArray> paramGrads) {
     }
 }

@@ -19,8 +19,9 @@ public class XnorExactScaling implements WeightScaling {
     }
 
     @Override
-    public void backward(INDArray wc, INDArray b, INDArray g, INDArray gradIn, Map<String, INDArray> params,
-            int channelAxis, Map<String, INDArray> paramGrads) {
+    public void backward(INDArray wc, INDArray g, INDArray gradIn, Map<String, INDArray> params, int channelAxis,
+            Map<String, INDArray> paramGrads) {
+        INDArray b = Nd.sign(wc);
         int[] axes = Nd.reduceAxes(wc.rank(), channelAxis);
         long n = wc.length() / (channelAxis == Nd.PER_TENSOR ? 1 : wc.size(channelAxis));
         INDArray perChannel = b.mul(g).sum(true, axes).divi(n);

@@ -70,9 +70,9 @@ public class QuantConvolutionLayer extends QuantizedLayerImpl<QuantConv2D> {
     public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
         QuantConv2D c = layerConf();
         INDArray x = checkedInput();
-        INDArray xq = quantize(c.getInputQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, x, training);
-        INDArray wq = quantize(c.getWeightQuantizer(), QuantizedLayer.WEIGHT_QUANT_PREFIX,
-                getParam(QuantizedLayer.WEIGHT_KEY), training);
+        INDArray xq = quantizeAndKeep(c.getInputQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, x, training, mgr);
+        INDArray wq = quantizeAndKeep(c.getWeightQuantizer(), QuantizedLayer.WEIGHT_QUANT_PREFIX,
+                getParam(QuantizedLayer.WEIGHT_KEY), training, mgr);
         boolean scaled = c.getOutputScaling() != null;
         INDArray conv = convolve(xq, c.toOpWeights(wq), mgr, scaled ? ArrayType.FF_WORKING_MEM : ArrayType.ACTIVATIONS);
         INDArray z = preOutput(conv, mgr, ArrayType.ACTIVATIONS);
@@ -84,9 +84,9 @@ public class QuantConvolutionLayer extends QuantizedLayerImpl<QuantConv2D> {
         QuantConv2D c = layerConf();
         INDArray x = checkedInput();
         INDArray w = getParam(QuantizedLayer.WEIGHT_KEY);
-        INDArray xq = quantize(c.getInputQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, x, false);
-        INDArray opWeights = c.toOpWeights(quantize(c.getWeightQuantizer(), QuantizedLayer.WEIGHT_QUANT_PREFIX, w,
-                false));
+        INDArray xq = quantizedForBackward(c.getInputQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, x);
+        INDArray opWeights = c.toOpWeights(quantizedForBackward(c.getWeightQuantizer(),
+                QuantizedLayer.WEIGHT_QUANT_PREFIX, w));
         Gradient gradient = newGradient();
 
         boolean scaled = c.getOutputScaling() != null;
@@ -124,6 +124,7 @@ public class QuantConvolutionLayer extends QuantizedLayerImpl<QuantConv2D> {
         INDArray dx = quantizeBackward(c.getInputQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, x, dxq, gradient);
         INDArray eps = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, dx.shape());
         eps.assign(dx);
+        releaseKept();
         return new Pair<>(gradient, eps);
     }
 }

@@ -47,9 +47,9 @@ public class QuantDenseLayer extends QuantizedLayerImpl<QuantDense> {
     public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
         INDArray x = checkedInput();
         QuantDense c = layerConf();
-        INDArray xq = quantize(c.getInputQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, x, training);
-        INDArray wq = quantize(c.getWeightQuantizer(), QuantizedLayer.WEIGHT_QUANT_PREFIX,
-                getParam(QuantizedLayer.WEIGHT_KEY), training);
+        INDArray xq = quantizeAndKeep(c.getInputQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, x, training, mgr);
+        INDArray wq = quantizeAndKeep(c.getWeightQuantizer(), QuantizedLayer.WEIGHT_QUANT_PREFIX,
+                getParam(QuantizedLayer.WEIGHT_KEY), training, mgr);
         INDArray z = preOutput(xq, wq, training, mgr, ArrayType.ACTIVATIONS);
         return c.getActivationFn().getActivation(z, training);
     }
@@ -59,8 +59,8 @@ public class QuantDenseLayer extends QuantizedLayerImpl<QuantDense> {
         INDArray x = checkedInput();
         QuantDense c = layerConf();
         INDArray w = getParam(QuantizedLayer.WEIGHT_KEY);
-        INDArray xq = quantize(c.getInputQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, x, false);
-        INDArray wq = quantize(c.getWeightQuantizer(), QuantizedLayer.WEIGHT_QUANT_PREFIX, w, false);
+        INDArray xq = quantizedForBackward(c.getInputQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, x);
+        INDArray wq = quantizedForBackward(c.getWeightQuantizer(), QuantizedLayer.WEIGHT_QUANT_PREFIX, w);
         INDArray dz;
         if (c.getActivationFn() instanceof ActivationIdentity) {
             dz = epsilon;
@@ -79,6 +79,7 @@ public class QuantDenseLayer extends QuantizedLayerImpl<QuantDense> {
         INDArray dx = quantizeBackward(c.getInputQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, x, dxq, gradient);
         INDArray eps = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, dx.shape());
         eps.assign(dx);
+        releaseKept();
         return new Pair<>(gradient, eps);
     }
 }

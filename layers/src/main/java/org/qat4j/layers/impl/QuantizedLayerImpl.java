@@ -1,12 +1,17 @@
 package org.qat4j.layers.impl;
 
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.qat4j.estimators.QuantGradient;
 import org.qat4j.estimators.Quantizer;
@@ -20,8 +25,55 @@ import org.qat4j.layers.params.ParamLayout;
  */
 public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.layers.BaseLayer> extends BaseLayer<C> {
 
+    /** Quantized tensors of the last training forward pass, for its backward pass. */
+    private final Map<String, INDArray> kept = new HashMap<>();
+    private INDArray keptFor;
+
     protected QuantizedLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+    }
+
+    /**
+     * Forward-pass quantization that, in training, also keeps the result for the backward pass, which then skips
+     * recomputing it. The result is computed in the activations workspace, which DL4J keeps open until the backward
+     * pass ends, so keeping it costs no copy.
+     */
+    protected INDArray quantizeAndKeep(Quantizer q, String prefix, INDArray x, boolean training,
+            LayerWorkspaceMgr mgr) {
+        if (!training || q == null) {
+            return quantize(q, prefix, x, training);
+        }
+        INDArray out;
+        try (MemoryWorkspace ignored = mgr.notifyScopeBorrowed(ArrayType.ACTIVATIONS)) {
+            out = quantize(q, prefix, x, true);
+        }
+        kept.put(prefix, out);
+        keptFor = input;
+        return out;
+    }
+
+    /** The quantized tensor for the backward pass: kept from the forward pass on this input, or recomputed. */
+    protected INDArray quantizedForBackward(Quantizer q, String prefix, INDArray x) {
+        if (q == null) {
+            return x;
+        }
+        INDArray k = kept.get(prefix);
+        if (k != null && keptFor == input && Arrays.equals(k.shape(), x.shape())) {
+            return k;
+        }
+        return quantize(q, prefix, x, false);
+    }
+
+    /** Called at the end of a backward pass: what was kept belongs to that pass only. */
+    protected void releaseKept() {
+        kept.clear();
+        keptFor = null;
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        releaseKept();
     }
 
     /** A quantizer's table: the parameters named {@code prefix + Name}, keyed by {@code name}. */
