@@ -26,6 +26,11 @@ public class BinaryWeightQuantizer implements Quantizer {
     private WeightScaling scaling = new NoScaling();
     private int channelAxis = 0;
 
+    @Override
+    public double bitsPerValue() {
+        return estimator.bitsPerValue();
+    }
+
     public BinaryWeightQuantizer() {
     }
 

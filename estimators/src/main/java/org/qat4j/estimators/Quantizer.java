@@ -49,6 +49,14 @@ public interface Quantizer extends Serializable {
         return backward(x, Map.of(), gradOut);
     }
 
+    /**
+     * Bits a quantized value takes in storage (1 for a binarizer, k for a k-bit grid, 32 for full precision);
+     * learnable scales are counted separately as floats. Used by model summaries and export.
+     */
+    default double bitsPerValue() {
+        return 32;
+    }
+
     /** Re-evaluates the scheduled hyperparameters at this point of training. */
     default void onProgress(int epoch, int iteration) {
     }

@@ -33,6 +33,11 @@ public class FlexibleBiasFpQuantizer implements Quantizer {
     private int exponentBits = 4;
     private int mantissaBits = 3;
 
+    @Override
+    public double bitsPerValue() {
+        return 1 + exponentBits + mantissaBits;
+    }
+
     public FlexibleBiasFpQuantizer() {
     }
 

@@ -35,6 +35,11 @@ public class FpQuantizer implements Quantizer {
     private ScaleMode scaleMode = ScaleMode.MAX;
     private int channelAxis = Nd.PER_TENSOR;
 
+    @Override
+    public double bitsPerValue() {
+        return format.bits();
+    }
+
     public FpQuantizer() {
     }
 

@@ -39,6 +39,11 @@ public class LearnedRoundingQuantizer implements Quantizer {
     private double beta = 20.0;
     private ISchedule betaSchedule;
 
+    @Override
+    public double bitsPerValue() {
+        return format.bits();
+    }
+
     public LearnedRoundingQuantizer() {
     }
 

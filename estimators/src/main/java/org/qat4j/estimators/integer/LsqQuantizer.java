@@ -39,6 +39,11 @@ public class LsqQuantizer implements Quantizer {
     private double lambda = 1.0;
     private ISchedule warmupSchedule;
 
+    @Override
+    public double bitsPerValue() {
+        return bits;
+    }
+
     public LsqQuantizer() {
     }
 

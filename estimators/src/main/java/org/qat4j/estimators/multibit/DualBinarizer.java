@@ -28,6 +28,11 @@ public class DualBinarizer implements Quantizer {
 
     private int channelAxis = 0;
 
+    @Override
+    public double bitsPerValue() {
+        return 2;
+    }
+
     public DualBinarizer() {
     }
 

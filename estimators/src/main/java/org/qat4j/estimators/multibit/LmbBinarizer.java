@@ -29,6 +29,12 @@ public class LmbBinarizer implements Quantizer {
     private int order = 2;
     private int channelAxis = 0;
 
+    /** One bit per binary basis. */
+    @Override
+    public double bitsPerValue() {
+        return order;
+    }
+
     public LmbBinarizer() {
     }
 

@@ -32,6 +32,12 @@ public class PartialBinarizer implements Quantizer {
     private double fraction = 0.1;
     private int channelAxis = 0;
 
+    /** 1 bit for the binarized part, 8 for the salient fraction (the salient mask comes on top in storage). */
+    @Override
+    public double bitsPerValue() {
+        return (1 - fraction) + 8 * fraction;
+    }
+
     public PartialBinarizer() {
     }
 

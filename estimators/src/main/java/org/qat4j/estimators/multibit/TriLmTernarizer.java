@@ -19,6 +19,11 @@ import org.qat4j.estimators.Quantizer;
 public class TriLmTernarizer implements Quantizer {
 
     @Override
+    public double bitsPerValue() {
+        return 2;
+    }
+
+    @Override
     public INDArray forward(INDArray w, Map<String, INDArray> params) {
         double gamma = 1e-5 + w.ameanNumber().doubleValue();
         INDArray r = w.div(gamma);

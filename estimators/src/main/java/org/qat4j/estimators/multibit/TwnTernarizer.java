@@ -20,6 +20,11 @@ public class TwnTernarizer implements Quantizer {
 
     private int channelAxis = Nd.PER_TENSOR;
 
+    @Override
+    public double bitsPerValue() {
+        return 2;
+    }
+
     public TwnTernarizer() {
     }
 

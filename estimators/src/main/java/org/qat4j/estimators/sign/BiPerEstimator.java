@@ -23,6 +23,12 @@ public class BiPerEstimator extends SignEstimator {
     private int stage = 2;
     private ISchedule stageSchedule;
 
+    /** Stage 1 weights are real valued (sin), stage 2 binary. */
+    @Override
+    public double bitsPerValue() {
+        return stage == 1 ? 32 : 1;
+    }
+
     public BiPerEstimator() {
     }
 

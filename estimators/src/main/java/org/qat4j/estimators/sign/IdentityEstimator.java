@@ -11,6 +11,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public class IdentityEstimator extends SignEstimator {
 
     @Override
+    public double bitsPerValue() {
+        return 32;
+    }
+
+    @Override
     public INDArray forward(INDArray x, Map<String, INDArray> params) {
         return x.dup();
     }

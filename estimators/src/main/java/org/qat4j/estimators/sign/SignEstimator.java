@@ -21,6 +21,11 @@ public abstract class SignEstimator implements Quantizer {
     public abstract INDArray surrogate(INDArray x);
 
     @Override
+    public double bitsPerValue() {
+        return 1;
+    }
+
+    @Override
     public INDArray forward(INDArray x, Map<String, INDArray> params) {
         return Nd.sign(x);
     }
