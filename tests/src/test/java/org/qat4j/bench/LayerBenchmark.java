@@ -60,6 +60,15 @@ public class LayerBenchmark {
         return net;
     }
 
+    /** The loss layer alone: its time is part of every network time above, so it is measured to be subtracted. */
+    static MultiLayerNetwork lossOnly(InputType in, Layer loss) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
+                .dataType(DataType.FLOAT).updater(new Sgd(0.1)).trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED).list().layer(loss).setInputType(in).build());
+        net.init();
+        return net;
+    }
+
     static BinaryWeightQuantizer binaryXnor() {
         return new BinaryWeightQuantizer(new SteEstimator(1.0), new XnorScaling(), 0);
     }
@@ -72,6 +81,7 @@ public class LayerBenchmark {
 
         MultiLayerNetwork dl4j;
         MultiLayerNetwork quant;
+        MultiLayerNetwork lossOnly;
         INDArray x;
         INDArray w;
         INDArray y;
@@ -91,9 +101,10 @@ public class LayerBenchmark {
             quant = network(in, new QuantConv2D.Builder().nOut(c).kernelSize(3, 3).padding(1, 1)
                     .activation(Activation.IDENTITY).weightQuantizer(binaryXnor())
                     .inputQuantizer(new SteEstimator(1.0)).build(), loss.clone());
+            lossOnly = lossOnly(in, loss.clone());
             x = Nd4j.rand(DataType.FLOAT, BATCH, c, s, s).subi(0.5);
             INDArray labels = Nd4j.rand(DataType.FLOAT, BATCH, c, s, s);
-            for (MultiLayerNetwork n : new MultiLayerNetwork[] {dl4j, quant}) {
+            for (MultiLayerNetwork n : new MultiLayerNetwork[] {dl4j, quant, lossOnly}) {
                 n.setInput(x);
                 n.setLabels(labels);
             }
@@ -114,6 +125,12 @@ public class LayerBenchmark {
     public double convQuantConv2D(Conv s) {
         s.quant.computeGradientAndScore();
         return s.quant.score();
+    }
+
+    @Benchmark
+    public double convLossLayerOnly(Conv s) {
+        s.lossOnly.computeGradientAndScore();
+        return s.lossOnly.score();
     }
 
     @Benchmark

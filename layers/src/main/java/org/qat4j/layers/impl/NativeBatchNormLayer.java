@@ -30,8 +30,8 @@ public class NativeBatchNormLayer extends ChannelLayerImpl<NativeBatchNorm> {
         INDArray var;
         if (training) {
             int[] axes = reduceAxes(x);
-            mean = x.mean(axes);
-            var = x.var(false, axes);
+            mean = computeAndKeep(NativeBatchNorm.MEAN_KEY, mgr, () -> x.mean(axes));
+            var = computeAndKeep(NativeBatchNorm.VAR_KEY, mgr, () -> x.var(false, axes));
             double decay = layerConf().getDecay();
             double n = x.length() / (double) x.size(1);
             getParam(NativeBatchNorm.MEAN_KEY).muli(decay).addi(mean.mul(1 - decay));
@@ -50,8 +50,12 @@ public class NativeBatchNormLayer extends ChannelLayerImpl<NativeBatchNorm> {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
         INDArray x = checkedInput();
         int[] axes = reduceAxes(x);
-        INDArray mean = x.mean(axes);
-        INDArray var = x.var(false, axes);
+        INDArray mean = kept(NativeBatchNorm.MEAN_KEY);
+        INDArray var = kept(NativeBatchNorm.VAR_KEY);
+        if (mean == null || var == null) {
+            mean = x.mean(axes);
+            var = x.var(false, axes);
+        }
         INDArray gamma = getParam(NativeBatchNorm.GAMMA_KEY);
         INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape());
         INDArray dGamma = gamma.ulike();
@@ -61,6 +65,7 @@ public class NativeBatchNormLayer extends ChannelLayerImpl<NativeBatchNorm> {
         Gradient gradient = newGradient();
         putGradient(gradient, NativeBatchNorm.GAMMA_KEY, dGamma);
         putGradient(gradient, NativeBatchNorm.BETA_KEY, dBeta);
+        releaseKept();
         return new Pair<>(gradient, dx);
     }
 }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -34,22 +35,35 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
     }
 
     /**
-     * Forward-pass quantization that, in training, also keeps the result for the backward pass, which then skips
-     * recomputing it. The result is computed in the activations workspace, which DL4J keeps open until the backward
-     * pass ends, so keeping it costs no copy.
+     * Computes a value in the training forward pass and keeps it for the backward pass on the same input. It is
+     * computed in the activations workspace, which DL4J keeps open until the backward pass ends, so keeping it
+     * costs no copy.
      */
+    protected INDArray computeAndKeep(String key, LayerWorkspaceMgr mgr, Supplier<INDArray> compute) {
+        INDArray out;
+        try (MemoryWorkspace ignored = mgr.notifyScopeBorrowed(ArrayType.ACTIVATIONS)) {
+            out = compute.get();
+        }
+        if (keptFor != input) {
+            kept.clear();
+        }
+        kept.put(key, out);
+        keptFor = input;
+        return out;
+    }
+
+    /** What {@link #computeAndKeep} kept under this key for the current input, or null. */
+    protected INDArray kept(String key) {
+        return keptFor == input ? kept.get(key) : null;
+    }
+
+    /** Forward-pass quantization; in training the result is kept for the backward pass. */
     protected INDArray quantizeAndKeep(Quantizer q, String prefix, INDArray x, boolean training,
             LayerWorkspaceMgr mgr) {
         if (!training || q == null) {
             return quantize(q, prefix, x, training);
         }
-        INDArray out;
-        try (MemoryWorkspace ignored = mgr.notifyScopeBorrowed(ArrayType.ACTIVATIONS)) {
-            out = quantize(q, prefix, x, true);
-        }
-        kept.put(prefix, out);
-        keptFor = input;
-        return out;
+        return computeAndKeep(prefix, mgr, () -> quantize(q, prefix, x, true));
     }
 
     /** The quantized tensor for the backward pass: kept from the forward pass on this input, or recomputed. */
@@ -57,11 +71,8 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
         if (q == null) {
             return x;
         }
-        INDArray k = kept.get(prefix);
-        if (k != null && keptFor == input && Arrays.equals(k.shape(), x.shape())) {
-            return k;
-        }
-        return quantize(q, prefix, x, false);
+        INDArray k = kept(prefix);
+        return k != null && Arrays.equals(k.shape(), x.shape()) ? k : quantize(q, prefix, x, false);
     }
 
     /** Called at the end of a backward pass: what was kept belongs to that pass only. */
