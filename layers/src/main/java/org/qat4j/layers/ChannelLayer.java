@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.exception.DL4JInvalidConfigException;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -19,7 +18,6 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.qat4j.layers.impl.QuantizedLayerImpl;
 import org.qat4j.layers.params.LayoutParamInitializer;
-import org.qat4j.layers.params.ParamEntry;
 import org.qat4j.layers.params.ParamLayout;
 
 /**
@@ -47,13 +45,7 @@ public abstract class ChannelLayer extends FeedForwardLayer implements ParamLayo
         if (nIn <= 0) {
             throw invalid("the number of channels (nIn) must be set, or the input type given");
         }
-        QuantizedLayerImpl<?> layer = createLayer(conf, dataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return Layers.wire(createLayer(conf, dataType), conf, listeners, layerIndex, paramsView, initializeParams);
     }
 
     /** Per-channel parameter shape. */
@@ -124,21 +116,11 @@ public abstract class ChannelLayer extends FeedForwardLayer implements ParamLayo
 
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
-        long numParams = initializer().numParams(this);
-        long updaterState = 0;
-        for (ParamEntry e : paramLayout()) {
-            updaterState += getUpdaterByParam(e.key()).stateSize(e.length());
-        }
-        long perExample = inputType.arrayElementsPerExample();
-        return new LayerMemoryReport.Builder(layerName, getClass(), inputType, getOutputType(-1, inputType))
-                .standardMemory(numParams, updaterState)
-                .workingMemory(0, perExample, 0, 3 * perExample)
-                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
-                .build();
+        return Layers.memoryReport(this, this, inputType, getOutputType(-1, inputType),
+                3 * inputType.arrayElementsPerExample());
     }
 
     protected DL4JInvalidConfigException invalid(String what) {
-        return new DL4JInvalidConfigException("layer '" + (layerName == null ? getClass().getSimpleName() : layerName)
-                + "' (" + getClass().getSimpleName() + "): " + what);
+        return Layers.invalid(this, what);
     }
 }

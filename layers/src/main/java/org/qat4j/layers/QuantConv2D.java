@@ -2,19 +2,17 @@ package org.qat4j.layers;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.qat4j.estimators.Quantizer;
 import org.qat4j.layers.impl.QuantConvolutionLayer;
+import org.qat4j.layers.impl.QuantizedLayerImpl;
 import org.qat4j.layers.params.ParamEntry;
 
 /**
@@ -149,18 +147,8 @@ public class QuantConv2D extends QuantizedLayer {
     }
 
     @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
-            INDArray paramsView, boolean initializeParams, DataType dataType) {
-        if (nIn <= 0 || nOut <= 0) {
-            throw invalid("nIn and nOut must be set and > 0 (got nIn=" + nIn + ", nOut=" + nOut + ")");
-        }
-        QuantConvolutionLayer layer = new QuantConvolutionLayer(conf, dataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+    protected QuantizedLayerImpl<?> createLayer(NeuralNetConfiguration conf, DataType dataType) {
+        return new QuantConvolutionLayer(conf, dataType);
     }
 
     @Override

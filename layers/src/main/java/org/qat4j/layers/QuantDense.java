@@ -1,13 +1,10 @@
 package org.qat4j.layers;
 
-import java.util.Collection;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.qat4j.layers.impl.QuantDenseLayer;
+import org.qat4j.layers.impl.QuantizedLayerImpl;
 
 /**
  * A fully connected layer with quantized weights and inputs.
@@ -43,18 +40,8 @@ public class QuantDense extends QuantizedLayer {
     }
 
     @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
-            INDArray paramsView, boolean initializeParams, DataType dataType) {
-        if (nIn <= 0 || nOut <= 0) {
-            throw invalid("nIn and nOut must be set and > 0 (got nIn=" + nIn + ", nOut=" + nOut + ")");
-        }
-        QuantDenseLayer layer = new QuantDenseLayer(conf, dataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+    protected QuantizedLayerImpl<?> createLayer(NeuralNetConfiguration conf, DataType dataType) {
+        return new QuantDenseLayer(conf, dataType);
     }
 
     @Override

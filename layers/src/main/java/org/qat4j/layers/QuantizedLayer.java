@@ -1,20 +1,25 @@
 package org.qat4j.layers;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.exception.DL4JInvalidConfigException;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.qat4j.estimators.ParamSpec;
 import org.qat4j.estimators.Quantizer;
 import org.qat4j.estimators.QuantizerRegistry;
+import org.qat4j.layers.impl.QuantizedLayerImpl;
 import org.qat4j.layers.params.LayoutParamInitializer;
 import org.qat4j.layers.params.ParamEntry;
 import org.qat4j.layers.params.ParamLayout;
@@ -152,26 +157,29 @@ public abstract class QuantizedLayer extends FeedForwardLayer implements ParamLa
         return false;
     }
 
+    /** The implementation for this configuration. */
+    protected abstract QuantizedLayerImpl<?> createLayer(NeuralNetConfiguration conf, DataType dataType);
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView, boolean initializeParams,
+            DataType dataType) {
+        if (nIn <= 0 || nOut <= 0) {
+            throw invalid("nIn and nOut must be set and > 0 (got nIn=" + nIn + ", nOut=" + nOut + ")");
+        }
+        return Layers.wire(createLayer(conf, dataType), conf, listeners, layerIndex, paramsView, initializeParams);
+    }
+
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
         InputType outputType = getOutputType(-1, inputType);
-        long numParams = initializer().numParams(this);
-        long updaterState = 0;
-        for (ParamEntry e : paramLayout()) {
-            updaterState += getUpdaterByParam(e.key()).stateSize(e.length());
-        }
-        long working = 3 * inputType.arrayElementsPerExample() + outputType.arrayElementsPerExample();
-        return new LayerMemoryReport.Builder(layerName, getClass(), inputType, outputType)
-                .standardMemory(numParams, updaterState)
-                .workingMemory(0, working, 0, 2 * working)
-                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
-                .build();
+        return Layers.memoryReport(this, this, inputType, outputType,
+                3 * inputType.arrayElementsPerExample() + outputType.arrayElementsPerExample());
     }
 
     /** A configuration error naming this layer. */
     protected DL4JInvalidConfigException invalid(String what) {
-        return new DL4JInvalidConfigException("layer '" + (layerName == null ? getClass().getSimpleName() : layerName)
-                + "' (" + getClass().getSimpleName() + "): " + what);
+        return Layers.invalid(this, what);
     }
 
     /** Builder shared by the quantized layers. */
