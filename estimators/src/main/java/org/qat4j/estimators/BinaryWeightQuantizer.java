@@ -20,7 +20,7 @@ import org.qat4j.estimators.sign.SteEstimator;
  * of the weight tensor (0 for DL4J convolution weights {@code [oC, iC, kH, kW]}, 1 for dense weights
  * {@code [nIn, nOut]}), or {@link Nd#PER_TENSOR} for one scale per layer.
  */
-public class BinaryWeightQuantizer implements Quantizer {
+public class BinaryWeightQuantizer extends BeanConfig implements Quantizer {
 
     private SignEstimator estimator = new SteEstimator();
     private WeightScaling scaling = new NoScaling();

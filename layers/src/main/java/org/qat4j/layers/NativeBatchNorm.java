@@ -74,6 +74,20 @@ public class NativeBatchNorm extends ChannelLayer {
         return new NativeBatchNormLayer(conf, dataType);
     }
 
+    @Override
+    public boolean equals(Object o) {
+        if (!super.equals(o) || o.getClass() != getClass()) {
+            return false;
+        }
+        NativeBatchNorm other = (NativeBatchNorm) o;
+        return java.util.Objects.equals(decay, other.decay) && java.util.Objects.equals(eps, other.eps);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(super.hashCode(), decay, eps);
+    }
+
     /** Builder: {@code decay} (default 0.9) and {@code eps} (default 1e-5). */
     public static class Builder extends org.deeplearning4j.nn.conf.layers.FeedForwardLayer.Builder<Builder> {
         private double decay = 0.9;

@@ -73,6 +73,20 @@ public class QuantActivation extends ChannelLayer {
         return new QuantActivationLayer(conf, dataType);
     }
 
+    @Override
+    public boolean equals(Object o) {
+        if (!super.equals(o) || o.getClass() != getClass()) {
+            return false;
+        }
+        QuantActivation other = (QuantActivation) o;
+        return java.util.Objects.equals(quantizer, other.quantizer) && java.util.Objects.equals(learnableThreshold, other.learnableThreshold);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(super.hashCode(), quantizer, learnableThreshold);
+    }
+
     /** Builder: {@code quantizer(..)}, {@code learnableThreshold(..)}; channels from nIn or the input type. */
     public static class Builder extends org.deeplearning4j.nn.conf.layers.FeedForwardLayer.Builder<Builder> {
         private Quantizer quantizer;

@@ -250,6 +250,20 @@ public class QuantConv2D extends QuantizedLayer {
         this.inputWidth = inputWidth;
     }
 
+    @Override
+    public boolean equals(Object o) {
+        if (!super.equals(o) || o.getClass() != getClass()) {
+            return false;
+        }
+        QuantConv2D other = (QuantConv2D) o;
+        return java.util.Arrays.equals(kernelSize, other.kernelSize) && java.util.Arrays.equals(stride, other.stride) && java.util.Arrays.equals(padding, other.padding) && java.util.Arrays.equals(dilation, other.dilation) && java.util.Objects.equals(convolutionMode, other.convolutionMode) && java.util.Objects.equals(outputScaling, other.outputScaling) && java.util.Objects.equals(inputHeight, other.inputHeight) && java.util.Objects.equals(inputWidth, other.inputWidth);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(super.hashCode(), java.util.Arrays.hashCode(kernelSize), java.util.Arrays.hashCode(stride), java.util.Arrays.hashCode(padding), java.util.Arrays.hashCode(dilation), convolutionMode, outputScaling, inputHeight, inputWidth);
+    }
+
     /** Builder: kernel, stride, padding, dilation, convolution mode, quantizers, optional output scaling. */
     public static class Builder extends QuantizedLayer.Builder<Builder> {
         protected int[] kernelSize = {3, 3};

@@ -70,6 +70,20 @@ public class QuantDepthwiseConv2D extends QuantConv2D {
         return opGrad.permute(1, 0, 2, 3);
     }
 
+    @Override
+    public boolean equals(Object o) {
+        if (!super.equals(o) || o.getClass() != getClass()) {
+            return false;
+        }
+        QuantDepthwiseConv2D other = (QuantDepthwiseConv2D) o;
+        return java.util.Objects.equals(depthMultiplier, other.depthMultiplier);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(super.hashCode(), depthMultiplier);
+    }
+
     /** Builder; {@code nOut} follows from nIn and the depth multiplier. */
     public static class Builder extends QuantConv2D.Builder {
         private int depthMultiplier = 1;

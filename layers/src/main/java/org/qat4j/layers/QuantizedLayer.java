@@ -182,6 +182,20 @@ public abstract class QuantizedLayer extends FeedForwardLayer implements ParamLa
         return Layers.invalid(this, what);
     }
 
+    @Override
+    public boolean equals(Object o) {
+        if (!super.equals(o) || o.getClass() != getClass()) {
+            return false;
+        }
+        QuantizedLayer other = (QuantizedLayer) o;
+        return java.util.Objects.equals(weightQuantizer, other.weightQuantizer) && java.util.Objects.equals(inputQuantizer, other.inputQuantizer) && java.util.Objects.equals(hasBias, other.hasBias);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(super.hashCode(), weightQuantizer, inputQuantizer, hasBias);
+    }
+
     /** Builder shared by the quantized layers. */
     @SuppressWarnings("unchecked")
     public abstract static class Builder<T extends Builder<T>> extends FeedForwardLayer.Builder<T> {

@@ -1,5 +1,6 @@
 package org.qat4j.estimators.fp;
 
+import org.qat4j.estimators.BeanConfig;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,7 +26,7 @@ import org.qat4j.estimators.Quantizer;
  * </pre>
  * b is a learnable parameter initialised on the first forward so that {@code maxval = max|x|}.
  */
-public class FlexibleBiasFpQuantizer implements Quantizer {
+public class FlexibleBiasFpQuantizer extends BeanConfig implements Quantizer {
 
     public static final String BIAS = "bias";
     private static final double LN2 = Math.log(2.0);

@@ -1,5 +1,6 @@
 package org.qat4j.estimators.fp;
 
+import org.qat4j.estimators.BeanConfig;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,7 +25,7 @@ import org.qat4j.estimators.Quantizer;
  * call, detached) and {@code learned} (a parameter initialised like {@code max} on the first forward, with the
  * LSQ-style gradient above; qat4j takes P = the format's number of positive finite values for LSQ's QP).
  */
-public class FpQuantizer implements Quantizer {
+public class FpQuantizer extends BeanConfig implements Quantizer {
 
     public static final String SCALE = "scale";
 

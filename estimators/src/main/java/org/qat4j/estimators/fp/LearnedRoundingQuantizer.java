@@ -1,5 +1,6 @@
 package org.qat4j.estimators.fp;
 
+import org.qat4j.estimators.BeanConfig;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,7 +28,7 @@ import org.qat4j.estimators.Quantizer;
  * </pre>
  * Train V against {@code ||out_FP - out_Q||^2 + L_round}, then {@link #harden(Map)}.
  */
-public class LearnedRoundingQuantizer implements Quantizer {
+public class LearnedRoundingQuantizer extends BeanConfig implements Quantizer {
 
     public static final String V = "v";
     public static final String SCALE = "scale";

@@ -1,5 +1,6 @@
 package org.qat4j.estimators.integer;
 
+import org.qat4j.estimators.BeanConfig;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,7 +29,7 @@ import org.qat4j.estimators.Quantizer;
  * Warm-up: with a {@code warmupSchedule} giving lambda in [0, 1], the output is {@code v + lambda (v_hat - v)} and
  * both gradients scale accordingly, so quantization fades in (e.g. ND4J {@code RampSchedule(FixedSchedule(1), n)}).
  */
-public class LsqQuantizer implements Quantizer {
+public class LsqQuantizer extends BeanConfig implements Quantizer {
 
     public static final String STEP = "step";
     private static final double MIN_STEP = 1e-5;

@@ -1,5 +1,6 @@
 package org.qat4j.estimators.multibit;
 
+import org.qat4j.estimators.BeanConfig;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,7 +22,7 @@ import org.qat4j.estimators.Quantizer;
  * </pre>
  * At inference {@code y = a1 (b1 . x) + a2 (b2 . x)}: two sparse {0,1} products.
  */
-public class DualBinarizer implements Quantizer {
+public class DualBinarizer extends BeanConfig implements Quantizer {
 
     public static final String A1 = "a1";
     public static final String A2 = "a2";

@@ -1,5 +1,6 @@
 package org.qat4j.estimators.multibit;
 
+import org.qat4j.estimators.BeanConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,7 @@ import org.qat4j.estimators.Quantizer;
  * {@code dL/ds2 = sum g sign(R)}. The scales {@code s_i} are learnable per output channel and initialised on the
  * first forward to {@code mean|R_{i-1}|} of each channel.
  */
-public class LmbBinarizer implements Quantizer {
+public class LmbBinarizer extends BeanConfig implements Quantizer {
 
     private int order = 2;
     private int channelAxis = 0;

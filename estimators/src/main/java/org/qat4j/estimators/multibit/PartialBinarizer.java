@@ -1,5 +1,6 @@
 package org.qat4j.estimators.multibit;
 
+import org.qat4j.estimators.BeanConfig;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,7 +25,7 @@ import org.qat4j.estimators.Quantizer;
  * </pre>
  * The mask and the frozen 8-bit values are non-trainable state, saved with the layer.
  */
-public class PartialBinarizer implements Quantizer {
+public class PartialBinarizer extends BeanConfig implements Quantizer {
 
     public static final String MASK = "salientMask";
     public static final String VALUES = "salientValues";

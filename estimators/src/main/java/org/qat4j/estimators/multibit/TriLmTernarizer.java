@@ -1,5 +1,6 @@
 package org.qat4j.estimators.multibit;
 
+import org.qat4j.estimators.BeanConfig;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Rint;
@@ -16,7 +17,7 @@ import org.qat4j.estimators.Quantizer;
  *   dL/dW = g                                            (straight through)
  * </pre>
  */
-public class TriLmTernarizer implements Quantizer {
+public class TriLmTernarizer extends BeanConfig implements Quantizer {
 
     @Override
     public double bitsPerValue() {

@@ -1,5 +1,6 @@
 package org.qat4j.estimators.multibit;
 
+import org.qat4j.estimators.BeanConfig;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -16,7 +17,7 @@ import org.qat4j.estimators.Quantizer;
  * </pre>
  * Statistics per tensor, or per output channel when a channel axis is set.
  */
-public class TwnTernarizer implements Quantizer {
+public class TwnTernarizer extends BeanConfig implements Quantizer {
 
     private int channelAxis = Nd.PER_TENSOR;
 

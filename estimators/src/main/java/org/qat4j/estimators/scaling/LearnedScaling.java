@@ -1,5 +1,6 @@
 package org.qat4j.estimators.scaling;
 
+import org.qat4j.estimators.BeanConfig;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,7 +18,7 @@ import org.qat4j.estimators.Params;
  * </pre>
  * {@code s} is initialised on the first forward to {@code mean|W_c,o|}, the least-squares optimum of the scale.
  */
-public class LearnedScaling implements WeightScaling {
+public class LearnedScaling extends BeanConfig implements WeightScaling {
 
     public static final String SCALE = "scale";
 

@@ -1,5 +1,6 @@
 package org.qat4j.estimators.scaling;
 
+import org.qat4j.estimators.BeanConfig;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.qat4j.estimators.Nd;
@@ -11,7 +12,7 @@ import org.qat4j.estimators.Nd;
  *   dL/dW_i = alpha_o g_i est'(W_i) + (sign(W_i) / n) sum_j sign(W_j) g_j       (j over channel o, n its size)
  * </pre>
  */
-public class XnorExactScaling implements WeightScaling {
+public class XnorExactScaling extends BeanConfig implements WeightScaling {
 
     @Override
     public INDArray alpha(INDArray wc, Map<String, INDArray> params, int channelAxis) {

@@ -1,5 +1,6 @@
 package org.qat4j.estimators.scaling;
 
+import org.qat4j.estimators.BeanConfig;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,7 +18,7 @@ import org.qat4j.estimators.Quantizer;
  * </pre>
  * Applied to NCHW convolution outputs; the parameter shapes come from the output shape.
  */
-public class XnorPlusPlusScaling implements Quantizer {
+public class XnorPlusPlusScaling extends BeanConfig implements Quantizer {
 
     public static final String ALPHA = "alpha";
     public static final String BETA = "beta";

@@ -1,5 +1,6 @@
 package org.qat4j.estimators.scaling;
 
+import org.qat4j.estimators.BeanConfig;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.qat4j.estimators.Nd;
@@ -12,7 +13,7 @@ import org.qat4j.estimators.Nd;
  *   dL/dW   = alpha_o g est'(W)
  * </pre>
  */
-public class XnorScaling implements WeightScaling {
+public class XnorScaling extends BeanConfig implements WeightScaling {
 
     @Override
     public INDArray alpha(INDArray wc, Map<String, INDArray> params, int channelAxis) {

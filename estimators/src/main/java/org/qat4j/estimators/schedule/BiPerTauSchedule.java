@@ -1,5 +1,6 @@
 package org.qat4j.estimators.schedule;
 
+import org.qat4j.estimators.BeanConfig;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.qat4j.estimators.Check;
 
@@ -9,7 +10,7 @@ import org.qat4j.estimators.Check;
  *   tau(e) = A exp(e / E) + B,   A = (tauMax - tauMin) / (exp(1) - 1),   B = tauMin - A
  * </pre>
  */
-public class BiPerTauSchedule implements ISchedule {
+public class BiPerTauSchedule extends BeanConfig implements ISchedule {
 
     private double tauMin;
     private double tauMax;

@@ -1,5 +1,6 @@
 package org.qat4j.estimators.schedule;
 
+import org.qat4j.estimators.BeanConfig;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.qat4j.estimators.Check;
 
@@ -9,7 +10,7 @@ import org.qat4j.estimators.Check;
  *   v(e) = from + (to - from) * (1 - cos(pi/2 * e / E)),   e = 0..E-1 (held at e = E beyond)
  * </pre>
  */
-public class CosineRampSchedule implements ISchedule {
+public class CosineRampSchedule extends BeanConfig implements ISchedule {
 
     private double from;
     private double to;

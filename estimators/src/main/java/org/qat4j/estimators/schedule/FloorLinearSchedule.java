@@ -1,5 +1,6 @@
 package org.qat4j.estimators.schedule;
 
+import org.qat4j.estimators.BeanConfig;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.qat4j.estimators.Check;
 
@@ -9,7 +10,7 @@ import org.qat4j.estimators.Check;
  *   v(e) = start + floor(increase * e / E)
  * </pre>
  */
-public class FloorLinearSchedule implements ISchedule {
+public class FloorLinearSchedule extends BeanConfig implements ISchedule {
 
     private double start;
     private double increase;

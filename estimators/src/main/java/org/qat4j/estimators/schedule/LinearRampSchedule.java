@@ -1,5 +1,6 @@
 package org.qat4j.estimators.schedule;
 
+import org.qat4j.estimators.BeanConfig;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.qat4j.estimators.Check;
 
@@ -9,7 +10,7 @@ import org.qat4j.estimators.Check;
  *   v(i) = from + (to - from) * min(i, I) / I
  * </pre>
  */
-public class LinearRampSchedule implements ISchedule {
+public class LinearRampSchedule extends BeanConfig implements ISchedule {
 
     private double from;
     private double to;

@@ -1,6 +1,6 @@
 package org.qat4j.estimators.sign;
 
-import java.io.Serializable;
+import org.qat4j.estimators.BeanConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.linalg.schedule.ISchedule;
@@ -14,7 +14,7 @@ import org.qat4j.estimators.Check;
  * </pre>
  * {@code tau} follows {@link org.qat4j.estimators.schedule.BiPerTauSchedule} when a schedule is set.
  */
-public class BiPerRegularizer implements Serializable {
+public class BiPerRegularizer extends BeanConfig {
 
     private double w0 = 20.0;
     private double tau = 0.037;

@@ -1,5 +1,6 @@
 package org.qat4j.estimators.sign;
 
+import org.qat4j.estimators.BeanConfig;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.qat4j.estimators.Nd;
@@ -12,7 +13,7 @@ import org.qat4j.estimators.Quantizer;
  * surrogate itself is exposed so that tests can check {@code F'} against finite differences of {@code F} and plots
  * can draw it.
  */
-public abstract class SignEstimator implements Quantizer {
+public abstract class SignEstimator extends BeanConfig implements Quantizer {
 
     /** {@code F'(x)}: the factor the backward multiplies the incoming gradient by, as a new array. */
     public abstract INDArray derivative(INDArray x);

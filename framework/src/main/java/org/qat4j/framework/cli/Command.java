@@ -19,6 +19,11 @@ public interface Command {
 
     Options options();
 
+    /** The name of the one positional argument the command takes (e.g. {@code DIR}), or null for none. */
+    default String positional() {
+        return null;
+    }
+
     /** Runs the command; returns the exit code. Bad input throws {@link UsageException} or IllegalArgumentException. */
     int run(CommandLine line, PrintStream out) throws Exception;
 }

@@ -4,6 +4,9 @@ import java.io.PrintStream;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.qat4j.estimators.QuantizerRegistry;
+import org.qat4j.framework.recipe.Hyperparameters;
+import org.qat4j.framework.recipe.Recipe;
+import org.qat4j.framework.recipe.Recipes;
 
 /** {@code qat4j list}: every estimator, scaling rule and quantizer with its parameters and defaults. */
 final class ListCommand implements Command {
@@ -15,7 +18,7 @@ final class ListCommand implements Command {
 
     @Override
     public String summary() {
-        return "list estimators, scaling rules and quantizers with their parameters and defaults";
+        return "list recipes, estimators, scaling rules and quantizers with their parameters and defaults";
     }
 
     @Override
@@ -25,6 +28,14 @@ final class ListCommand implements Command {
 
     @Override
     public int run(CommandLine line, PrintStream out) {
+        out.println("recipes:");
+        for (Recipe r : Recipes.all()) {
+            out.printf("  %-26s %s%n", r.name(), r.description());
+            for (Hyperparameters.Param<?> p : r.hyperparameters().all()) {
+                out.printf("  %26s   %s=%s  %s%n", "", p.name(), p.get(), p.description());
+            }
+        }
+        out.println();
         QuantizerRegistry.Category current = null;
         for (QuantizerRegistry.Entry e : QuantizerRegistry.entries()) {
             if (e.category() != current) {

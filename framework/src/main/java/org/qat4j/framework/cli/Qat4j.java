@@ -30,7 +30,8 @@ public final class Qat4j {
     private final Map<String, Command> commands = new LinkedHashMap<>();
 
     public Qat4j() {
-        for (Command c : List.of(new ListCommand(), new PlotEstimatorCommand(), new BenchBackendCommand())) {
+        for (Command c : List.of(new TrainCommand(), new ResumeCommand(), new EvalCommand(), new SummaryCommand(),
+                new ListCommand(), new PlotEstimatorCommand(), new BenchBackendCommand())) {
             commands.put(c.name(), c);
         }
     }
@@ -68,6 +69,9 @@ public final class Qat4j {
         } catch (UsageException | IllegalArgumentException e) {
             err.println("qat4j: " + e.getMessage());
             return USAGE;
+        } catch (org.qat4j.framework.train.TrainingFailedException e) {
+            err.println("qat4j: " + e.getMessage());
+            return FAILURE;
         } catch (Exception | OutOfMemoryError e) {
             LOG.error("qat4j " + String.join(" ", args) + " failed", e);
             err.println("qat4j: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
@@ -88,8 +92,12 @@ public final class Qat4j {
     private static CommandLine parse(Command c, String[] args) {
         try {
             CommandLine line = new DefaultParser().parse(c.options(), args);
-            if (!line.getArgList().isEmpty()) {
-                throw new UsageException(c.name() + ": unexpected argument '" + line.getArgList().get(0) + "'");
+            int allowed = c.positional() == null ? 0 : 1;
+            if (line.getArgList().size() > allowed) {
+                throw new UsageException(c.name() + ": unexpected argument '" + line.getArgList().get(allowed) + "'");
+            }
+            if (line.getArgList().size() < allowed) {
+                throw new UsageException(c.name() + ": missing " + c.positional());
             }
             return line;
         } catch (ParseException e) {
@@ -117,7 +125,8 @@ public final class Qat4j {
     private static void printHelp(Command c, PrintStream out) {
         PrintWriter pw = new PrintWriter(out);
         Options options = c.options();
-        new HelpFormatter().printHelp(pw, 100, "qat4j " + c.name() + (options.getOptions().isEmpty() ? "" : " [OPTIONS]"),
+        new HelpFormatter().printHelp(pw, 100, "qat4j " + c.name() + (options.getOptions().isEmpty() ? "" : " [OPTIONS]")
+                + (c.positional() == null ? "" : " " + c.positional()),
                 c.summary(), options, 2, 2, c.details(), false);
         pw.flush();
     }

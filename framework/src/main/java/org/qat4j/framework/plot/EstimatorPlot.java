@@ -1,18 +1,12 @@
 package org.qat4j.framework.plot;
 
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import javax.imageio.ImageIO;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -83,21 +77,7 @@ public final class EstimatorPlot {
             }
             line(backward, c.label(), c.backward(), SeriesLines.SOLID, color);
         }
-        BufferedImage left = BitmapEncoder.getBufferedImage(forward);
-        BufferedImage right = BitmapEncoder.getBufferedImage(backward);
-        BufferedImage both = new BufferedImage(left.getWidth() + right.getWidth(),
-                Math.max(left.getHeight(), right.getHeight()), BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = both.createGraphics();
-        g.drawImage(left, 0, 0, null);
-        g.drawImage(right, left.getWidth(), 0, null);
-        g.dispose();
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".plot-", ".png");
-        try {
-            ImageIO.write(both, "png", tmp.toFile());
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Figures.writeSideBySide(List.of(forward, backward), file);
     }
 
     private XYChart chart(String title, String yTitle) {

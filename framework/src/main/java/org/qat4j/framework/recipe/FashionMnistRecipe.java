@@ -1,0 +1,47 @@
+package org.qat4j.framework.recipe;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.qat4j.framework.data.FashionMnist;
+
+/**
+ * Base of the Fashion-MNIST classification recipes: 28x28x1 input named {@code in}, ten classes, accuracy as the
+ * metric, Adam with cosine learning-rate decay, FLOAT, workspaces on.
+ */
+public abstract class FashionMnistRecipe extends Recipe {
+
+    public static final String INPUT = "in";
+    public static final int CLASSES = 10;
+
+    public final Hyperparameters.Param<Integer> trainLimit = hyperparameters().integer("trainLimit", 0, 0,
+            Integer.MAX_VALUE, "use only the first N training images (0 = all)");
+    public final Hyperparameters.Param<Integer> testLimit = hyperparameters().integer("testLimit", 0, 0,
+            Integer.MAX_VALUE, "evaluate on the first N test images (0 = all)");
+
+    @Override
+    public Data loadData(Path dataDir) throws IOException {
+        FashionMnist f = FashionMnist.load(dataDir);
+        return new Data(f.source(), f.train().limit(trainLimit.get()), f.test().limit(testLimit.get()));
+    }
+
+    @Override
+    public InputType[] inputTypes() {
+        return new InputType[] {InputType.convolutional(28, 28, 1)};
+    }
+
+    /** A graph builder with the recipe's seed, optimiser and input; add layers and the output. */
+    protected ComputationGraphConfiguration.GraphBuilder graph(int iterationsPerEpoch) {
+        return new NeuralNetConfiguration.Builder().seed(seed.get()).dataType(DataType.FLOAT)
+                .updater(new Adam(new CosineDecaySchedule(learningRate.get(), epochs.get() * iterationsPerEpoch)))
+                .weightInit(WeightInit.XAVIER).trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED).graphBuilder().addInputs(INPUT)
+                .setInputTypes(inputTypes());
+    }
+}

@@ -1,0 +1,50 @@
+package org.qat4j.framework.recipe;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.qat4j.framework.data.LabeledImages;
+
+/**
+ * A training recipe in plain Java: the model, the data, the optimiser and its schedule, the number of epochs,
+ * batch size and seed, and the evaluation metric. Subclasses declare further hyperparameters on
+ * {@link #hyperparameters()}; all of them can be overridden from the command line with {@code --set key=value}.
+ * Recipes are found with {@link java.util.ServiceLoader} (list the class in
+ * {@code META-INF/services/org.qat4j.framework.recipe.Recipe}), so a jar on the classpath adds its own.
+ * Estimator schedules are part of the model's layer configurations; the trainer drives them through the network's
+ * epoch and iteration counters.
+ */
+public abstract class Recipe {
+
+    private final Hyperparameters hp = new Hyperparameters(name());
+
+    public final Hyperparameters.Param<Integer> epochs = hp.integer("epochs", 10, 1, 100_000, "training epochs");
+    public final Hyperparameters.Param<Integer> batchSize = hp.integer("batchSize", 128, 1, 65_536,
+            "examples per minibatch");
+    public final Hyperparameters.Param<Long> seed = hp.seed("seed", 42L, "seed of initialisation and data order");
+    public final Hyperparameters.Param<Double> learningRate = hp.real("learningRate", 1e-3, 0, 10,
+            "initial learning rate (cosine decay to 0 over the run)");
+
+    /** The name the command line knows the recipe by, e.g. {@code fmnist-quickstart}. */
+    public abstract String name();
+
+    /** One line for {@code qat4j list}. */
+    public abstract String description();
+
+    public final Hyperparameters hyperparameters() {
+        return hp;
+    }
+
+    /** Training and evaluation data. */
+    public abstract Data loadData(Path dataDir) throws IOException;
+
+    /** The model, freshly initialised; {@code iterationsPerEpoch} lets the learning-rate schedule span the run. */
+    public abstract ComputationGraph buildModel(int iterationsPerEpoch);
+
+    /** The model's input types, for summaries. */
+    public abstract org.deeplearning4j.nn.conf.inputs.InputType[] inputTypes();
+
+    /** The training and evaluation sets. */
+    public record Data(String source, LabeledImages train, LabeledImages test) {
+    }
+}

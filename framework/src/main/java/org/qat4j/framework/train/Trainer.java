@@ -1,0 +1,248 @@
+package org.qat4j.framework.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.qat4j.framework.data.EpochBatches;
+import org.qat4j.framework.data.LabeledImages;
+import org.qat4j.framework.plot.Figures;
+import org.qat4j.framework.recipe.Recipe;
+import org.qat4j.framework.recipe.Recipes;
+import org.qat4j.layers.summary.FlipRatioListener;
+
+/**
+ * Trains a recipe in a run directory, with checkpoints that make a resumed run end bitwise identical to an
+ * uninterrupted one: the data order is a function of (seed, epoch), the ND4J random generator is re-seeded from
+ * (seed, iteration) before every step, and model, updater, quantizer state and position are all in the checkpoint.
+ */
+public final class Trainer {
+
+    /** How to run: where, how often to checkpoint and log, how many checkpoints to keep. */
+    public record Options(Path runDir, Path dataDir, int checkpointEvery, int keep, int logEvery, boolean terminal) {
+    }
+
+    /** The outcome of a run. */
+    public record Result(double testAccuracy, long iterations, String paramsSha256, Path lastCheckpoint) {
+    }
+
+    private final Options options;
+    private final PrintStream out;
+
+    public Trainer(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    /** Starts a new run of the recipe; the run directory must not hold one already. */
+    public Result start(Recipe recipe) throws IOException {
+        Path dir = options.runDir();
+        Files.createDirectories(dir);
+        CheckpointStore store = store(recipe);
+        if (!store.list().isEmpty()) {
+            throw new IllegalArgumentException("run directory " + dir + " already holds a run; continue it with "
+                    + "'qat4j resume " + dir + "' or choose another --out");
+        }
+        try (RunLock lock = RunLock.acquire(dir)) {
+            CheckpointState state = new CheckpointState();
+            state.recipe = recipe.name();
+            state.hyperparameters = recipe.hyperparameters().values();
+            return run(recipe, null, state, store);
+        }
+    }
+
+    /** Continues the run in the directory from its newest good checkpoint. */
+    public Result resume() throws IOException {
+        Path dir = options.runDir();
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("no run directory " + dir);
+        }
+        try (RunLock lock = RunLock.acquire(dir)) {
+            CheckpointStore probe = new CheckpointStore(dir, recipePackages());
+            CheckpointStore.Loaded loaded = probe.loadLatest();
+            if (loaded == null) {
+                throw new IllegalArgumentException("no checkpoint to resume from in " + probe.directory());
+            }
+            Recipe recipe = Recipes.create(loaded.state().recipe);
+            recipe.hyperparameters().setAll(loaded.state().hyperparameters);
+            return run(recipe, loaded, loaded.state(), probe);
+        }
+    }
+
+    private CheckpointStore store(Recipe recipe) {
+        List<String> packages = recipePackages();
+        packages.add(recipe.getClass().getPackageName());
+        return new CheckpointStore(options.runDir(), packages);
+    }
+
+    /** Packages of the recipes on the classpath: their classes may appear in checkpoints. */
+    public static List<String> recipePackages() {
+        List<String> out = new ArrayList<>();
+        for (Recipe r : Recipes.all()) {
+            out.add(r.getClass().getPackageName());
+        }
+        return out;
+    }
+
+    private Result run(Recipe recipe, CheckpointStore.Loaded loaded, CheckpointState state, CheckpointStore store)
+            throws IOException {
+        try (RunLog log = new RunLog(options.runDir(), out)) {
+            Recipe.Data data = recipe.loadData(options.dataDir());
+            int batchSize = recipe.batchSize.get();
+            int perEpoch = (data.train().size() + batchSize - 1) / batchSize;
+            int epochs = recipe.epochs.get();
+            long seed = recipe.seed.get();
+            ComputationGraph net = loaded != null ? loaded.model() : recipe.buildModel(perEpoch);
+            if (loaded == null) {
+                net.init();
+            }
+            FlipRatioListener flips = new FlipRatioListener();
+            net.setListeners(flips);
+            log.line(String.format(Locale.ROOT, "%s %s: %d train / %d test images from %s, %d epochs of %d batches"
+                    + " of %d", loaded == null ? "training" : "resuming at epoch " + (state.epoch + 1) + " batch "
+                    + state.batch + " (" + loaded.path().getFileName() + ")", recipe.name(), data.train().size(),
+                    data.test().size(), data.source(), epochs, perEpoch, batchSize));
+            log.fileOnly("hyperparameters: " + state.hyperparameters);
+            Path last = loaded == null ? null : loaded.path();
+            try (MetricsCsv metrics = new MetricsCsv(options.runDir().resolve("metrics.csv"), state.iteration)) {
+                for (int epoch = state.epoch; epoch < epochs; epoch++) {
+                    net.getConfiguration().setEpochCount(epoch);
+                    EpochBatches batches = new EpochBatches(data.train(), batchSize, seed, epoch);
+                    int first = state.batch;
+                    last = trainEpoch(net, batches, first, epoch, epochs, state, store, metrics, flips, log, last);
+                    double accuracy = evaluate(net, data.test(), batchSize);
+                    double meanLoss = state.epochLossSum / Math.max(1, state.epochLossCount);
+                    state.history.add(new CheckpointState.EpochRecord(epoch, meanLoss, accuracy));
+                    metrics.row(epoch, state.iteration, learningRate(net), meanLoss, accuracy, Double.NaN,
+                            flips.flipRatio());
+                    state.epoch = epoch + 1;
+                    state.batch = 0;
+                    state.epochLossSum = 0;
+                    state.epochLossCount = 0;
+                    boolean best = accuracy > state.bestAccuracy;
+                    if (best) {
+                        state.bestAccuracy = accuracy;
+                        state.bestCheckpoint = String.format("ckpt-%012d", state.iteration);
+                    }
+                    last = store.save(net, state);
+                    store.prune(options.keep(), state.bestCheckpoint);
+                    log.line(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f, test accuracy %.4f%s",
+                            epoch + 1, epochs, meanLoss, accuracy, best ? " (best)" : ""));
+                    curves(state);
+                }
+            }
+            double finalAccuracy = state.history.isEmpty() ? Double.NaN
+                    : state.history.get(state.history.size() - 1).testAccuracy;
+            String hash = ParamsHash.of(net);
+            log.line(String.format(Locale.ROOT, "done: test accuracy %.4f after %d iterations; last checkpoint %s",
+                    finalAccuracy, state.iteration, last));
+            log.line("params sha256: " + hash);
+            return new Result(finalAccuracy, state.iteration, hash, last);
+        }
+    }
+
+    private Path trainEpoch(ComputationGraph net, EpochBatches batches, int first, int epoch, int epochs,
+            CheckpointState state, CheckpointStore store, MetricsCsv metrics, FlipRatioListener flips, RunLog log,
+            Path last) throws IOException {
+        long seed = Long.parseLong(state.hyperparameters.get("seed"));
+        ProgressBar bar = options.terminal() ? new ProgressBarBuilder().setTaskName("epoch " + (epoch + 1) + "/"
+                + epochs).setInitialMax(batches.count()).startsFrom(first, java.time.Duration.ZERO)
+                .setStyle(ProgressBarStyle.ASCII).showSpeed().setUnit(" batches", 1).build() : null;
+        try {
+            long windowStart = System.nanoTime();
+            long windowSamples = 0;
+            for (int b = first; b < batches.count(); b++) {
+                DataSet ds = batches.batch(b);
+                Nd4j.getRandom().setSeed(seed * 1_000_003L + state.iteration);
+                net.fit(ds);
+                double loss = net.score();
+                if (!Double.isFinite(loss)) {
+                    throw new TrainingFailedException(String.format(Locale.ROOT, "loss is %s at epoch %d batch %d"
+                            + " (iteration %d); stopped; the last good checkpoint is %s", loss, epoch + 1, b,
+                            state.iteration + 1, last == null ? "none" : last));
+                }
+                state.iteration++;
+                state.batch = b + 1;
+                state.epochLossSum += loss;
+                state.epochLossCount++;
+                windowSamples += ds.numExamples();
+                if (state.iteration % options.logEvery() == 0 || b == batches.count() - 1) {
+                    double secs = (System.nanoTime() - windowStart) / 1e9;
+                    double speed = windowSamples / Math.max(secs, 1e-9);
+                    metrics.row(epoch, state.iteration, learningRate(net), loss, Double.NaN, speed, flips.flipRatio());
+                    String msg = String.format(Locale.ROOT, "epoch %d/%d batch %d/%d: loss %.4f, %.0f samples/s",
+                            epoch + 1, epochs, b + 1, batches.count(), loss, speed);
+                    if (bar != null) {
+                        bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f, %.0f samples/s", loss, speed));
+                        log.fileOnly(msg);
+                    } else {
+                        log.line(msg);
+                    }
+                    windowStart = System.nanoTime();
+                    windowSamples = 0;
+                }
+                if (bar != null) {
+                    bar.stepTo(b + 1);
+                }
+                if (options.checkpointEvery() > 0 && state.iteration % options.checkpointEvery() == 0
+                        && b < batches.count() - 1) {
+                    last = store.save(net, state);
+                    store.prune(options.keep(), state.bestCheckpoint);
+                }
+            }
+        } finally {
+            if (bar != null) {
+                bar.close();
+            }
+        }
+        return last;
+    }
+
+    /** Accuracy on a data set, in minibatches, inference mode. */
+    public static double evaluate(ComputationGraph net, LabeledImages data, int batchSize) {
+        Evaluation eval = new Evaluation(data.classes());
+        for (int from = 0; from < data.size(); from += batchSize) {
+            int to = Math.min(from + batchSize, data.size());
+            int[] rows = new int[to - from];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = from + i;
+            }
+            DataSet ds = EpochBatches.examples(data, rows);
+            eval.eval(ds.getLabels(), net.outputSingle(false, ds.getFeatures()));
+        }
+        return eval.accuracy();
+    }
+
+    private static double learningRate(ComputationGraph net) {
+        for (Layer l : net.getLayers()) {
+            if (l.numParams() > 0) {
+                return net.getLearningRate(l.conf().getLayer().getLayerName());
+            }
+        }
+        return Double.NaN;
+    }
+
+    private void curves(CheckpointState state) throws IOException {
+        double[] x = state.history.stream().mapToDouble(r -> r.epoch + 1).toArray();
+        XYChart loss = new XYChartBuilder().width(560).height(400).title("train loss").xAxisTitle("epoch")
+                .yAxisTitle("loss").build();
+        loss.addSeries("train loss", x, state.history.stream().mapToDouble(r -> r.trainLoss).toArray());
+        XYChart acc = new XYChartBuilder().width(560).height(400).title("test accuracy").xAxisTitle("epoch")
+                .yAxisTitle("accuracy").build();
+        acc.addSeries("test accuracy", x, state.history.stream().mapToDouble(r -> r.testAccuracy).toArray());
+        Figures.writeSideBySide(List.of(loss, acc), options.runDir().resolve("curves.png"));
+    }
+}
