@@ -62,9 +62,9 @@ class CliProcessTest {
         assertFalse(r.err().contains("Exception"), r.err());
         assertEquals("previous result", Files.readString(png));
 
-        Run unknown = qat4j("train");
+        Run unknown = qat4j("frobnicate");
         assertEquals(2, unknown.code());
-        assertTrue(unknown.err().startsWith("qat4j: unknown command 'train'"), unknown.err());
+        assertTrue(unknown.err().startsWith("qat4j: unknown command 'frobnicate'"), unknown.err());
     }
 
     @Test

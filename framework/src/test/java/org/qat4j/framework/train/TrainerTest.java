@@ -1,0 +1,150 @@
+package org.qat4j.framework.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.qat4j.framework.data.FashionMnist;
+import org.qat4j.framework.recipe.Recipe;
+import org.qat4j.framework.recipe.Recipes;
+
+class TrainerTest {
+
+    @TempDir
+    Path tmp;
+
+    private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+    private Trainer trainer(Path dir, int checkpointEvery) throws Exception {
+        Path data = tmp.resolve("data");
+        if (!Files.exists(data)) {
+            Files.createDirectories(data);
+            for (String f : List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                    "t10k-labels-idx1-ubyte")) {
+                try (var in = FashionMnist.class.getResourceAsStream(
+                        "/org/qat4j/framework/data/fashion-mnist-sample/" + f + ".gz")) {
+                    Files.copy(in, data.resolve(f + ".gz"));
+                }
+            }
+        }
+        return new Trainer(new Trainer.Options(dir, data, checkpointEvery, 50, 4, false), QUIET);
+    }
+
+    @Test
+    void resumingFromAnyCheckpointEndsBitwiseIdentical() throws Exception {
+        Path a = tmp.resolve("a");
+        Trainer.Result full = trainer(a, 5).start(Recipes.create("tiny"));
+        assertEquals(16, full.iterations());
+        CheckpointStore store = new CheckpointStore(a, Trainer.recipePackages());
+        List<Path> all = store.list();
+        assertTrue(all.size() >= 4, "checkpoints: " + all);
+        for (String keep : List.of("ckpt-000000000005", "ckpt-000000000008", "ckpt-000000000015")) {
+            Path b = tmp.resolve("b-" + keep);
+            Files.createDirectories(b.resolve("checkpoints"));
+            copyTree(a.resolve("checkpoints").resolve(keep), b.resolve("checkpoints").resolve(keep));
+            Trainer.Result resumed = trainer(b, 5).resume();
+            assertEquals(full.paramsSha256(), resumed.paramsSha256(), "resumed from " + keep);
+            assertEquals(full.testAccuracy(), resumed.testAccuracy(), 0);
+        }
+        List<String> csv = Files.readAllLines(a.resolve("metrics.csv"));
+        assertEquals(MetricsCsv.HEADER, csv.get(0));
+        assertTrue(Files.size(a.resolve("curves.png")) > 1000);
+        assertTrue(Files.readString(a.resolve("train.log")).contains("epoch 2/2: train loss"));
+    }
+
+    @Test
+    void corruptNewestCheckpointFallsBackToThePreviousOne() throws Exception {
+        Path a = tmp.resolve("c");
+        trainer(a, 5).start(Recipes.create("tiny"));
+        CheckpointStore store = new CheckpointStore(a, Trainer.recipePackages());
+        List<Path> all = store.list();
+        Path newest = all.get(0);
+        byte[] model = Files.readAllBytes(newest.resolve("model.zip"));
+        Files.write(newest.resolve("model.zip"), java.util.Arrays.copyOf(model, model.length / 2));
+        CheckpointStore.Loaded loaded = store.loadLatest();
+        assertEquals(all.get(1), loaded.path());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.load(newest));
+        assertTrue(e.getMessage().contains(newest.toString()) && e.getMessage().contains("corrupt"), e.getMessage());
+    }
+
+    @Test
+    void foreignClassesInACheckpointAreRefused() throws Exception {
+        Path a = tmp.resolve("d");
+        trainer(a, 0).start(Recipes.create("tiny"));
+        CheckpointStore store = new CheckpointStore(a, Trainer.recipePackages());
+        Path ckpt = store.list().get(0);
+        Path zip = ckpt.resolve("model.zip");
+        Path evil = tmp.resolve("evil.zip");
+        try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(zip));
+                var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(evil))) {
+            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                byte[] bytes = in.readAllBytes();
+                if (e.getName().equals("configuration.json")) {
+                    bytes = new String(bytes, StandardCharsets.UTF_8).replaceFirst(
+                            "\"org.nd4j.linalg.learning.config.Adam\"", "\"com.example.Gadget\"")
+                            .getBytes(StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                out.write(bytes);
+            }
+        }
+        Files.copy(evil, zip, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(ckpt.resolve("manifest.json"), CheckpointStore.JSON.writeValueAsString(Map.of(
+                "model.zip", CheckpointStore.sha256(zip), "state.json", CheckpointStore.sha256(
+                        ckpt.resolve("state.json")))));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.load(ckpt));
+        assertTrue(e.getMessage().contains("refused") && e.getMessage().contains("com.example.Gadget"),
+                e.getMessage());
+    }
+
+    @Test
+    void runDirectoryRules() throws Exception {
+        Path a = tmp.resolve("e");
+        trainer(a, 0).start(Recipes.create("tiny"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> trainer(a, 0).start(Recipes.create("tiny")));
+        assertTrue(e.getMessage().contains("already holds a run"), e.getMessage());
+        Path empty = tmp.resolve("empty");
+        Files.createDirectories(empty);
+        e = assertThrows(IllegalArgumentException.class, () -> trainer(empty, 0).resume());
+        assertTrue(e.getMessage().contains("no checkpoint to resume from"), e.getMessage());
+        try (RunLock lock = RunLock.acquire(a)) {
+            e = assertThrows(IllegalArgumentException.class, () -> RunLock.acquire(a));
+            assertTrue(e.getMessage().contains("in use by another trainer"), e.getMessage());
+        }
+    }
+
+    @Test
+    void hyperparametersAreTypedAndChecked() {
+        Recipe r = Recipes.create("tiny");
+        r.hyperparameters().set("epochs", "7");
+        assertEquals(7, r.epochs.get());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> r.hyperparameters().set("epochs", "seven"));
+        assertEquals("recipe tiny: epochs must be an integer in 1..100000 (got 'seven')", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> r.hyperparameters().set("learningRate", "-1"));
+        assertTrue(e.getMessage().contains("learningRate must be a number in [0.0, 10.0]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> r.hyperparameters().set("depth", "3"));
+        assertTrue(e.getMessage().contains("has no hyperparameter 'depth'; known: epochs, batchSize"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Recipes.create("nope"));
+        assertTrue(e.getMessage().contains("unknown recipe 'nope'; known: tiny"), e.getMessage());
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        Files.createDirectories(to);
+        try (var s = Files.list(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Files.copy(p, to.resolve(p.getFileName()));
+            }
+        }
+    }
+}
