@@ -1,0 +1,125 @@
+package org.qat4j.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.qat4j.framework.data.FashionMnist;
+
+/**
+ * Exact resume with real processes: a training run killed with SIGKILL at several moments and resumed with
+ * {@code qat4j resume} ends with the same {@code params sha256} as the uninterrupted run.
+ */
+class KillAndResumeTest {
+
+    @TempDir
+    static Path tmp;
+
+    private static Path data;
+
+    private static final String[] RUN = {"train", "--recipe", "fmnist-quickstart", "--epochs", "2", "--train-limit", "640",
+        "--test-limit", "200", "--checkpoint-every", "3"};
+
+    @BeforeAll
+    static void sampleData() throws Exception {
+        data = tmp.resolve("data");
+        Files.createDirectories(data);
+        for (String f : List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                "t10k-labels-idx1-ubyte")) {
+            try (var in = FashionMnist.class.getResourceAsStream("/org/qat4j/framework/data/fashion-mnist-sample/" + f
+                    + ".gz")) {
+                Files.copy(in, data.resolve(f + ".gz"));
+            }
+        }
+    }
+
+    private static ProcessBuilder qat4j(Path log, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
+                "org.qat4j.framework.cli.Qat4j"));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    }
+
+    private static String[] with(String... more) {
+        List<String> all = new ArrayList<>(List.of(RUN));
+        all.addAll(List.of(more));
+        return all.toArray(new String[0]);
+    }
+
+    private static String sha(Path log) throws Exception {
+        Matcher m = Pattern.compile("params sha256: ([0-9a-f]{64})").matcher(Files.readString(log,
+                StandardCharsets.UTF_8));
+        assertTrue(m.find(), "no params sha256 in " + Files.readString(log));
+        return m.group(1);
+    }
+
+    private static int checkpoints(Path run) throws Exception {
+        Path dir = run.resolve("checkpoints");
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var s = Files.list(dir)) {
+            return (int) s.filter(p -> p.getFileName().toString().startsWith("ckpt-")).count();
+        }
+    }
+
+    @Test
+    void killedRunsResumeToTheSameParameters() throws Exception {
+        Path full = tmp.resolve("full");
+        Path fullLog = tmp.resolve("full.log");
+        Process p = qat4j(fullLog, with("--out", full.toString(), "--data-dir", data.toString())).start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES));
+        assertEquals(0, p.exitValue(), Files.readString(fullLog));
+        String expected = sha(fullLog);
+
+        for (int killAfter : new int[] {1, 3, 5}) {
+            Path run = tmp.resolve("killed-" + killAfter);
+            Path log = tmp.resolve("killed-" + killAfter + ".log");
+            Process victim = qat4j(log, with("--out", run.toString(), "--data-dir", data.toString())).start();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (checkpoints(run) < killAfter && victim.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            victim.destroyForcibly();
+            victim.waitFor(1, TimeUnit.MINUTES);
+            Path resumeLog = tmp.resolve("resume-" + killAfter + ".log");
+            Process resume = qat4j(resumeLog, "resume", run.toString(), "--data-dir", data.toString()).start();
+            assertTrue(resume.waitFor(5, TimeUnit.MINUTES));
+            assertEquals(0, resume.exitValue(), Files.readString(resumeLog));
+            assertEquals(expected, sha(resumeLog), "killed after " + killAfter + " checkpoints");
+        }
+    }
+
+    @Test
+    void resumeWithoutCheckpointAndBadSettingsSayOneLine() throws Exception {
+        Path empty = tmp.resolve("nothing");
+        Files.createDirectories(empty);
+        Path log = tmp.resolve("nothing.log");
+        Process p = qat4j(log, "resume", empty.toString()).start();
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES));
+        assertEquals(2, p.exitValue());
+        String out = Files.readString(log).strip();
+        assertTrue(out.startsWith("qat4j: no checkpoint to resume from") && !out.contains("\n"), out);
+
+        Path bad = tmp.resolve("bad.log");
+        p = qat4j(bad, "train", "--recipe", "fmnist-quickstart", "--set", "epochs=many", "--out",
+                tmp.resolve("bad").toString()).start();
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES));
+        assertEquals(2, p.exitValue());
+        out = Files.readString(bad).strip();
+        assertEquals("qat4j: recipe fmnist-quickstart: epochs must be an integer in 1..100000 (got 'many')", out);
+    }
+}
