@@ -1,0 +1,47 @@
+package org.qat4j.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.qat4j.framework.recipe.Recipe;
+import org.qat4j.framework.recipe.Recipes;
+import org.qat4j.framework.train.CheckpointStore;
+import org.qat4j.framework.train.Trainer;
+import org.qat4j.layers.summary.ModelSummary;
+
+/** Every shipped recipe builds, summarises, trains a few steps, checkpoints and loads back. */
+class RecipesSmokeTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyRecipeTrainsAndCheckpoints() throws Exception {
+        List<Recipe> all = Recipes.all();
+        assertTrue(all.size() >= 14, "recipes: " + all.size());
+        for (Recipe listed : all) {
+            Recipe r = Recipes.create(listed.name());
+            r.hyperparameters().setAll(Map.of("epochs", "1", "batchSize", "32", "trainLimit", "64", "testLimit", "32"));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Path dir = tmp.resolve(r.name());
+            Trainer.Result result = new Trainer(new Trainer.Options(dir, null, 0, 2, 10, false),
+                    new PrintStream(out, true, StandardCharsets.UTF_8)).start(r);
+            assertEquals(2, result.iterations(), r.name());
+            assertTrue(result.testAccuracy() >= 0 && result.testAccuracy() <= 1, r.name());
+            CheckpointStore.Loaded back = new CheckpointStore(dir, Trainer.recipePackages()).loadLatest();
+            assertEquals(result.paramsSha256(), org.qat4j.framework.train.ParamsHash.of(back.model()), r.name());
+            ModelSummary s = ModelSummary.of(back.model(), r.inputTypes());
+            // BiPer's weights are real valued (sin) in its first stage, which a one-epoch run never leaves
+            boolean quantized = !r.name().endsWith("fp32") && !r.name().endsWith("biper");
+            assertTrue(!quantized || s.compressionRatio() > 1.5, r.name() + " compression " + s.compressionRatio());
+        }
+    }
+}
