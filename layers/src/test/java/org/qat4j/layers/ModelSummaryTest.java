@@ -101,6 +101,20 @@ class ModelSummaryTest {
     }
 
     @Test
+    void aPrecedingActivationQuantizerMakesTheMacsBinary() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().list()
+                .layer(QuantActivation.rsign().build())
+                .layer(new QuantConv2D.Builder().nOut(2).kernelSize(3, 3).hasBias(false)
+                        .weightQuantizer(new BinaryWeightQuantizer(new SteEstimator(), new XnorScaling(), 0)).build())
+                .layer(new OutputLayer.Builder().nOut(3).build())
+                .setInputType(IN).build());
+        net.init();
+        ModelSummary.Row conv = ModelSummary.of(net, IN).rows().get(1);
+        assertEquals("1-bit", conv.inputPrecision());
+        assertEquals(6 * 6 * 2 * 9, conv.binaryMacs());
+    }
+
+    @Test
     void flipRatioCountsSignChangesOfBinaryWeights() {
         MultiLayerNetwork net = network();
         FlipRatioListener listener = new FlipRatioListener();

@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.qat4j.estimators.Quantizer;
+import org.qat4j.layers.QuantActivation;
 import org.qat4j.layers.QuantConv2D;
 import org.qat4j.layers.QuantDense;
 import org.qat4j.layers.QuantDepthwiseConv2D;
@@ -29,6 +30,7 @@ import org.qat4j.layers.params.ParamLayout;
  * <pre>
  *   memory        = sum over parameters of (count x bits)     (quantized weights at their quantizer's bits)
  *   MAC precision = binary if weights and inputs are both 1-bit, low-bit if both are at most 8 bits, else float
+ *   input bits    = the layer's input quantizer's, or those of a preceding activation-quantization layer
  * </pre>
  * A quantizer's own bookkeeping state (initialised flags, partial binarization's masks) is not counted: it is
  * training state, and the quantizer's bits per value already account for what storage needs.
@@ -59,11 +61,13 @@ public final class ModelSummary {
         List<InputType> types = net.getLayerWiseConfigurations().getLayerActivationTypes(input);
         List<Row> rows = new ArrayList<>();
         InputType in = input;
+        double upstream = 32;
         for (int i = 0; i < net.getnLayers(); i++) {
             Layer conf = net.getLayer(i).conf().getLayer();
             rows.add(row(conf.getLayerName() == null ? "layer" + i : conf.getLayerName(), conf, in, types.get(i),
-                    net.getLayer(i).numParams()));
+                    net.getLayer(i).numParams(), upstream));
             in = types.get(i);
+            upstream = outputBits(conf);
         }
         return new ModelSummary(rows);
     }
@@ -80,7 +84,10 @@ public final class ModelSummary {
             String[] ins = graph.getConfiguration().getVertexInputs().get(v.getVertexName()).toArray(new String[0]);
             InputType in = ins.length == 0 ? null : inputType(graph, types, ins[0], inputs);
             Layer conf = v.getLayer().conf().getLayer();
-            rows.add(row(v.getVertexName(), conf, in, types.get(v.getVertexName()), v.getLayer().numParams()));
+            double upstream = ins.length == 0 || !graph.getVertex(ins[0]).hasLayer() ? 32
+                    : outputBits(graph.getVertex(ins[0]).getLayer().conf().getLayer());
+            rows.add(row(v.getVertexName(), conf, in, types.get(v.getVertexName()), v.getLayer().numParams(),
+                    upstream));
         }
         return new ModelSummary(rows);
     }
@@ -91,7 +98,14 @@ public final class ModelSummary {
         return netInput >= 0 ? inputs[netInput] : types.get(name);
     }
 
-    private static Row row(String name, Layer conf, InputType in, InputType out, long numParams) {
+    /** Bits of the values a layer emits: an activation quantizer's, else full precision. */
+    private static double outputBits(Layer conf) {
+        return conf instanceof QuantActivation a && a.getQuantizer() != null ? a.getQuantizer().bitsPerValue() : 32;
+    }
+
+    /** {@code upstreamBits}: precision of the incoming values when the layer does not quantize them itself. */
+    private static Row row(String name, Layer conf, InputType in, InputType out, long numParams,
+            double upstreamBits) {
         Map<Double, Long> byBits = new TreeMap<>();
         double memory = 0;
         Quantizer wq = null;
@@ -117,7 +131,7 @@ public final class ModelSummary {
         }
         long macs = macs(conf, out);
         double weightBits = wq == null ? 32 : wq.bitsPerValue();
-        double inputBits = aq == null ? 32 : aq.bitsPerValue();
+        double inputBits = aq == null ? upstreamBits : Math.min(aq.bitsPerValue(), upstreamBits);
         double worst = Math.max(weightBits, inputBits);
         return new Row(name, conf.getClass().getSimpleName(), precision(inputBits), shape(out), byBits, memory,
                 worst <= 1 ? macs : 0, worst > 1 && worst <= 8 ? macs : 0, worst > 8 ? macs : 0);
