@@ -2,6 +2,7 @@ package org.qat4j.recipes;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.nd4j.linalg.activations.Activation;
 import org.qat4j.estimators.Quantizer;
 import org.qat4j.framework.recipe.FashionMnistRecipe;
 import org.qat4j.layers.NativeBatchNorm;
@@ -44,15 +45,24 @@ public abstract class BinaryCnnRecipe extends FashionMnistRecipe {
                     .learnableThreshold(learnableThreshold()).build(), in);
             in = name + "-act";
         }
+        g.addLayer(name + "-conv", conv(out, kernel, stride, weights(), latentClip()), in);
+        g.addLayer(name + "-bn", batchNorm(), name + "-conv");
+        return name + "-bn";
+    }
+
+    /** A bias-free convolution with "same" padding; the quantized layers run on the libnd4j ops. */
+    protected Layer conv(int out, int kernel, int stride, Quantizer weights, double clip) {
         QuantConv2D.Builder conv = new QuantConv2D.Builder().nOut(out).kernelSize(kernel, kernel)
                 .stride(stride, stride).padding(kernel / 2, kernel / 2).hasBias(false)
-                .activation(org.nd4j.linalg.activations.Activation.IDENTITY).weightQuantizer(weights());
-        if (latentClip() > 0) {
-            conv.latentClip(latentClip());
+                .activation(Activation.IDENTITY).weightQuantizer(weights);
+        if (clip > 0) {
+            conv.latentClip(clip);
         }
-        Layer c = conv.build();
-        g.addLayer(name + "-conv", c, in);
-        g.addLayer(name + "-bn", new NativeBatchNorm.Builder().build(), name + "-conv");
-        return name + "-bn";
+        return conv.build();
+    }
+
+    /** The batch normalization of the network. */
+    protected Layer batchNorm() {
+        return new NativeBatchNorm.Builder().build();
     }
 }

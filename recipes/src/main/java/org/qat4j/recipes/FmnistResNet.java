@@ -10,8 +10,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.qat4j.framework.recipe.Hyperparameters;
-import org.qat4j.layers.NativeBatchNorm;
-import org.qat4j.layers.QuantConv2D;
 import org.qat4j.layers.RPReLU;
 
 /**
@@ -43,9 +41,8 @@ public abstract class FmnistResNet extends BinaryCnnRecipe {
     public ComputationGraph buildModel(int iterationsPerEpoch) {
         ComputationGraphConfiguration.GraphBuilder g = graph(iterationsPerEpoch);
         int w = width.get();
-        g.addLayer("stem", new QuantConv2D.Builder().nOut(w).kernelSize(3, 3).padding(1, 1).hasBias(false)
-                .activation(Activation.IDENTITY).build(), INPUT);
-        g.addLayer("stem-bn", new NativeBatchNorm.Builder().build(), "stem");
+        g.addLayer("stem", conv(w, 3, 1, null, 0), INPUT);
+        g.addLayer("stem-bn", batchNorm(), "stem");
         String x = "stem-bn";
         int channels = w;
         for (int stage = 0; stage < 3; stage++) {
@@ -73,9 +70,8 @@ public abstract class FmnistResNet extends BinaryCnnRecipe {
                         .stride(2, 2).build(), in);
                 pooled = name + "-pool";
             }
-            g.addLayer(name + "-proj", new QuantConv2D.Builder().nOut(cout).kernelSize(1, 1).hasBias(false)
-                    .activation(Activation.IDENTITY).build(), pooled);
-            g.addLayer(name + "-proj-bn", new NativeBatchNorm.Builder().build(), name + "-proj");
+            g.addLayer(name + "-proj", conv(cout, 1, 1, null, 0), pooled);
+            g.addLayer(name + "-proj-bn", batchNorm(), name + "-proj");
             shortcut = name + "-proj-bn";
         }
         g.addVertex(name + "-add", new ElementWiseVertex(ElementWiseVertex.Op.Add), main, shortcut);

@@ -169,10 +169,11 @@ public final class Trainer {
                 Nd4j.getRandom().setSeed(seed * 1_000_003L + state.iteration);
                 net.fit(ds);
                 double loss = net.score();
-                if (!Double.isFinite(loss)) {
-                    throw new TrainingFailedException(String.format(Locale.ROOT, "loss is %s at epoch %d batch %d"
-                            + " (iteration %d); stopped; the last good checkpoint is %s", loss, epoch + 1, b,
-                            state.iteration + 1, last == null ? "none" : last));
+                // DL4J's losses clip probabilities, so a NaN model can still report a finite loss: check both
+                if (!Double.isFinite(loss) || !Double.isFinite(net.params().sumNumber().doubleValue())) {
+                    throw new TrainingFailedException(String.format(Locale.ROOT, "training diverged (loss %s, or "
+                            + "non-finite parameters) at epoch %d batch %d (iteration %d); stopped; the last good "
+                            + "checkpoint is %s", loss, epoch + 1, b, state.iteration + 1, last == null ? "none" : last));
                 }
                 state.iteration++;
                 state.batch = b + 1;

@@ -107,6 +107,19 @@ class TrainerTest {
     }
 
     @Test
+    void nanLossStopsTheRunAndNamesTheLastGoodCheckpoint() throws Exception {
+        Path a = tmp.resolve("nan");
+        TrainingFailedException e = assertThrows(TrainingFailedException.class,
+                () -> trainer(a, 1).start(Recipes.create("tiny-nan")));
+        assertTrue(e.getMessage().startsWith("training diverged (loss ") && e.getMessage().contains("at epoch 1 batch "),
+                e.getMessage());
+        CheckpointStore store = new CheckpointStore(a, Trainer.recipePackages());
+        Path last = store.list().get(0);
+        assertTrue(e.getMessage().endsWith("the last good checkpoint is " + last), e.getMessage());
+        assertTrue(!store.loadLatest().model().params().isNaN().any(), "the kept checkpoint is good");
+    }
+
+    @Test
     void runDirectoryRules() throws Exception {
         Path a = tmp.resolve("e");
         trainer(a, 0).start(Recipes.create("tiny"));
