@@ -24,6 +24,21 @@ class RecipesSmokeTest {
     Path tmp;
 
     @Test
+    void theTrainerDrivesEstimatorSchedulesByEpoch() throws Exception {
+        Recipe r = Recipes.create("fmnist-resnet-reste");
+        r.hyperparameters().setAll(Map.of("epochs", "2", "batchSize", "32", "trainLimit", "64", "testLimit", "32",
+                "width", "8", "blocks", "1"));
+        Path dir = tmp.resolve("reste");
+        new Trainer(new Trainer.Options(dir, null, 0, 2, 10, false),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).start(r);
+        var model = new CheckpointStore(dir, Trainer.recipePackages()).loadLatest().model();
+        var conv = (org.qat4j.layers.QuantConv2D) model.getLayer("s0b0-conv").conf().getLayer();
+        var reste = (org.qat4j.estimators.sign.ReSteEstimator) ((org.qat4j.estimators.BinaryWeightQuantizer) conv
+                .getWeightQuantizer()).getEstimator();
+        assertEquals(1 + 2 * (1 - Math.cos(Math.PI / 4)), reste.getO(), 1e-12, "o during the second of two epochs");
+    }
+
+    @Test
     void everyRecipeTrainsAndCheckpoints() throws Exception {
         List<Recipe> all = Recipes.all();
         assertTrue(all.size() >= 14, "recipes: " + all.size());
