@@ -21,14 +21,17 @@ final class RunOptions {
                 .addOption(Option.builder().longOpt("keep").hasArg().argName("K")
                         .desc("checkpoints to keep besides the best (default 3)").build())
                 .addOption(Option.builder().longOpt("log-every").hasArg().argName("N")
-                        .desc("log a metrics row every N iterations (default 20)").build());
+                        .desc("log a metrics row every N iterations (default 20)").build())
+                .addOption(Option.builder().longOpt("profile")
+                        .desc("print where each epoch's step time goes: data, qat4j layers (forward, backward, "
+                                + "quantizers), DL4J layers and updater").build());
     }
 
     static Trainer.Options parse(CommandLine line, Path runDir) {
         String data = line.getOptionValue("data-dir");
         return new Trainer.Options(runDir, data == null ? null : Path.of(data),
                 integer(line, "checkpoint-every", 0, 0), integer(line, "keep", 3, 1), integer(line, "log-every", 20, 1),
-                System.console() != null);
+                System.console() != null, line.hasOption("profile"));
     }
 
     static int integer(CommandLine line, String name, int def, int min) {

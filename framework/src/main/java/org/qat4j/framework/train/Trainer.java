@@ -32,7 +32,12 @@ import org.qat4j.layers.summary.FlipRatioListener;
 public final class Trainer {
 
     /** How to run: where, how often to checkpoint and log, how many checkpoints to keep. */
-    public record Options(Path runDir, Path dataDir, int checkpointEvery, int keep, int logEvery, boolean terminal) {
+    public record Options(Path runDir, Path dataDir, int checkpointEvery, int keep, int logEvery, boolean terminal,
+            boolean profile) {
+
+        public Options(Path runDir, Path dataDir, int checkpointEvery, int keep, int logEvery, boolean terminal) {
+            this(runDir, dataDir, checkpointEvery, keep, logEvery, terminal, false);
+        }
     }
 
     /** The outcome of a run. */
@@ -161,13 +166,23 @@ public final class Trainer {
         ProgressBar bar = options.terminal() ? new ProgressBarBuilder().setTaskName("epoch " + (epoch + 1) + "/"
                 + epochs).setInitialMax(batches.count()).startsFrom(first, java.time.Duration.ZERO)
                 .setStyle(ProgressBarStyle.ASCII).showSpeed().setUnit(" batches", 1).build() : null;
+        ProfileReport profile = options.profile() ? new ProfileReport() : null;
+        if (profile != null) {
+            profile.reset();
+            org.qat4j.layers.Profiler.enable(true);
+        }
         try {
             long windowStart = System.nanoTime();
             long windowSamples = 0;
             for (int b = first; b < batches.count(); b++) {
+                long t0 = System.nanoTime();
                 DataSet ds = batches.batch(b);
                 Nd4j.getRandom().setSeed(seed * 1_000_003L + state.iteration);
+                long t1 = System.nanoTime();
                 net.fit(ds);
+                if (profile != null) {
+                    profile.add(t1 - t0, System.nanoTime() - t1);
+                }
                 double loss = net.score();
                 // DL4J's losses clip probabilities, so a NaN model can still report a finite loss: check both
                 if (!Double.isFinite(loss) || !Double.isFinite(net.params().sumNumber().doubleValue())) {
@@ -208,6 +223,12 @@ public final class Trainer {
             if (bar != null) {
                 bar.close();
             }
+            if (profile != null) {
+                org.qat4j.layers.Profiler.enable(false);
+            }
+        }
+        if (profile != null) {
+            ProfileReport.lines(profile.render("epoch " + (epoch + 1))).forEach(log::line);
         }
         return last;
     }

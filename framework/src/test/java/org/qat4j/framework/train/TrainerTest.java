@@ -120,6 +120,21 @@ class TrainerTest {
     }
 
     @Test
+    void profileReportsEveryQat4jLayerAndTheRest() throws Exception {
+        Path a = tmp.resolve("profile");
+        trainer(a, 0);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new Trainer(new Trainer.Options(a, tmp.resolve("data"), 0, 2, 4, false, true),
+                new PrintStream(out, true, StandardCharsets.UTF_8)).start(Recipes.create("tiny"));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("profile, epoch 2 (ms per iteration over 8 iterations):"), text);
+        for (String layer : List.of("c1", "bn1", "sign", "c2", "bn2", "data loading", "DL4J layers, loss and updater")) {
+            assertTrue(text.contains(layer), layer + " missing in " + text);
+        }
+        assertTrue(!org.qat4j.layers.Profiler.enabled(), "profiling is switched off after the epoch");
+    }
+
+    @Test
     void runDirectoryRules() throws Exception {
         Path a = tmp.resolve("e");
         trainer(a, 0).start(Recipes.create("tiny"));

@@ -17,14 +17,14 @@ public class LearnableBiasLayer extends ChannelLayerImpl<LearnableBias> {
     }
 
     @Override
-    public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+    protected INDArray forward(boolean training, LayerWorkspaceMgr mgr) {
         INDArray x = checkedInput();
         INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape());
         return out.assign(x).addi(perChannel(getParam(LearnableBias.BIAS_KEY), x));
     }
 
     @Override
-    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+    protected Pair<Gradient, INDArray> backward(INDArray epsilon, LayerWorkspaceMgr mgr) {
         Gradient gradient = newGradient();
         putGradient(gradient, LearnableBias.BIAS_KEY, sumPerChannel(epsilon));
         INDArray eps = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, epsilon.shape());

@@ -24,7 +24,7 @@ public class NativeBatchNormLayer extends ChannelLayerImpl<NativeBatchNorm> {
     }
 
     @Override
-    public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+    protected INDArray forward(boolean training, LayerWorkspaceMgr mgr) {
         INDArray x = checkedInput();
         INDArray mean;
         INDArray var;
@@ -47,7 +47,7 @@ public class NativeBatchNormLayer extends ChannelLayerImpl<NativeBatchNorm> {
     }
 
     @Override
-    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+    protected Pair<Gradient, INDArray> backward(INDArray epsilon, LayerWorkspaceMgr mgr) {
         INDArray x = checkedInput();
         int[] axes = reduceAxes(x);
         INDArray mean = kept(NativeBatchNorm.MEAN_KEY);

@@ -23,7 +23,7 @@ public class QuantActivationLayer extends ChannelLayerImpl<QuantActivation> {
     }
 
     @Override
-    public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+    protected INDArray forward(boolean training, LayerWorkspaceMgr mgr) {
         INDArray x = checkedInput();
         INDArray y = quantize(layerConf().getQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, shifted(x), training);
         INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape());
@@ -31,7 +31,7 @@ public class QuantActivationLayer extends ChannelLayerImpl<QuantActivation> {
     }
 
     @Override
-    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+    protected Pair<Gradient, INDArray> backward(INDArray epsilon, LayerWorkspaceMgr mgr) {
         INDArray x = checkedInput();
         Gradient gradient = newGradient();
         INDArray dt = quantizeBackward(layerConf().getQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, shifted(x),

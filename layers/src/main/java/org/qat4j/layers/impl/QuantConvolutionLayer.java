@@ -67,7 +67,7 @@ public class QuantConvolutionLayer extends QuantizedLayerImpl<QuantConv2D> {
     }
 
     @Override
-    public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+    protected INDArray forward(boolean training, LayerWorkspaceMgr mgr) {
         QuantConv2D c = layerConf();
         INDArray x = checkedInput();
         INDArray xq = quantizeAndKeep(c.getInputQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, x, training, mgr);
@@ -80,7 +80,7 @@ public class QuantConvolutionLayer extends QuantizedLayerImpl<QuantConv2D> {
     }
 
     @Override
-    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+    protected Pair<Gradient, INDArray> backward(INDArray epsilon, LayerWorkspaceMgr mgr) {
         QuantConv2D c = layerConf();
         INDArray x = checkedInput();
         INDArray w = getParam(QuantizedLayer.WEIGHT_KEY);

@@ -44,7 +44,7 @@ public class QuantDenseLayer extends QuantizedLayerImpl<QuantDense> {
     }
 
     @Override
-    public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+    protected INDArray forward(boolean training, LayerWorkspaceMgr mgr) {
         INDArray x = checkedInput();
         QuantDense c = layerConf();
         INDArray xq = quantizeAndKeep(c.getInputQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, x, training, mgr);
@@ -55,7 +55,7 @@ public class QuantDenseLayer extends QuantizedLayerImpl<QuantDense> {
     }
 
     @Override
-    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+    protected Pair<Gradient, INDArray> backward(INDArray epsilon, LayerWorkspaceMgr mgr) {
         INDArray x = checkedInput();
         QuantDense c = layerConf();
         INDArray w = getParam(QuantizedLayer.WEIGHT_KEY);

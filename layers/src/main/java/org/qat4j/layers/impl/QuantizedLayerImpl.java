@@ -16,6 +16,8 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.qat4j.estimators.QuantGradient;
 import org.qat4j.estimators.Quantizer;
+import org.nd4j.common.primitives.Pair;
+import org.qat4j.layers.Profiler;
 import org.qat4j.layers.QuantizedLayer;
 import org.qat4j.layers.params.ParamEntry;
 import org.qat4j.layers.params.ParamLayout;
@@ -109,7 +111,37 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
         if (training) {
             q.onProgress(getEpochCount(), getIterationCount());
         }
-        return q.forward(x, prefixed(prefix));
+        long t = Profiler.start();
+        INDArray out = q.forward(x, prefixed(prefix));
+        Profiler.stop(profileName(), Profiler.QUANTIZE, t);
+        return out;
+    }
+
+    /** The forward pass proper. */
+    protected abstract INDArray forward(boolean training, LayerWorkspaceMgr mgr);
+
+    /** The backward pass proper. */
+    protected abstract Pair<Gradient, INDArray> backward(INDArray epsilon, LayerWorkspaceMgr mgr);
+
+    @Override
+    public final INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+        long t = Profiler.start();
+        INDArray out = forward(training, mgr);
+        Profiler.stop(profileName(), Profiler.FORWARD, t);
+        return out;
+    }
+
+    @Override
+    public final Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+        long t = Profiler.start();
+        Pair<Gradient, INDArray> out = backward(epsilon, mgr);
+        Profiler.stop(profileName(), Profiler.BACKWARD, t);
+        return out;
+    }
+
+    private String profileName() {
+        String name = layerConf().getLayerName();
+        return name == null ? "layer" + getIndex() : name;
     }
 
     /**
@@ -120,7 +152,9 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
         if (q == null) {
             return gradOut;
         }
+        long t = Profiler.start();
         QuantGradient g = q.backward(x, prefixed(prefix), gradOut);
+        Profiler.stop(profileName(), Profiler.QUANTIZE_BACKWARD, t);
         for (Map.Entry<String, INDArray> e : g.params().entrySet()) {
             putGradient(gradient, QuantizedLayer.paramKey(prefix, e.getKey()), e.getValue());
         }

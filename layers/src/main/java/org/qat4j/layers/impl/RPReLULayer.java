@@ -18,7 +18,7 @@ public class RPReLULayer extends ChannelLayerImpl<RPReLU> {
     }
 
     @Override
-    public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+    protected INDArray forward(boolean training, LayerWorkspaceMgr mgr) {
         INDArray x = checkedInput();
         INDArray t = x.add(perChannel(getParam(RPReLU.SHIFT_IN_KEY), x));
         INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape());
@@ -34,7 +34,7 @@ public class RPReLULayer extends ChannelLayerImpl<RPReLU> {
     }
 
     @Override
-    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+    protected Pair<Gradient, INDArray> backward(INDArray epsilon, LayerWorkspaceMgr mgr) {
         INDArray x = checkedInput();
         INDArray t = x.add(perChannel(getParam(RPReLU.SHIFT_IN_KEY), x));
         INDArray notPositive = Nd.greaterThanInPlace(t.dup(), 0.0).rsubi(1.0);
