@@ -1,6 +1,5 @@
 package org.qat4j.framework.train;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.qat4j.layers.Profiler;
@@ -55,9 +54,5 @@ final class ProfileReport {
 
     private static double ms(long nanos, int n) {
         return nanos / 1e6 / n;
-    }
-
-    static List<String> lines(String text) {
-        return text.lines().toList();
     }
 }

@@ -126,8 +126,7 @@ public final class Trainer {
                 for (int epoch = state.epoch; epoch < epochs; epoch++) {
                     net.getConfiguration().setEpochCount(epoch);
                     EpochBatches batches = new EpochBatches(data.train(), batchSize, seed, epoch);
-                    int first = state.batch;
-                    last = trainEpoch(net, batches, first, epoch, epochs, state, store, metrics, flips, log, last);
+                    last = trainEpoch(net, batches, seed, epoch, epochs, state, store, metrics, flips, log, last);
                     double accuracy = evaluate(net, data.test(), batchSize);
                     double meanLoss = state.epochLossSum / Math.max(1, state.epochLossCount);
                     state.history.add(new CheckpointState.EpochRecord(epoch, meanLoss, accuracy));
@@ -159,10 +158,11 @@ public final class Trainer {
         }
     }
 
-    private Path trainEpoch(ComputationGraph net, EpochBatches batches, int first, int epoch, int epochs,
+    /** Trains the epoch from the batch the state points at; returns the newest checkpoint. */
+    private Path trainEpoch(ComputationGraph net, EpochBatches batches, long seed, int epoch, int epochs,
             CheckpointState state, CheckpointStore store, MetricsCsv metrics, FlipRatioListener flips, RunLog log,
             Path last) throws IOException {
-        long seed = Long.parseLong(state.hyperparameters.get("seed"));
+        int first = state.batch;
         ProgressBar bar = options.terminal() ? new ProgressBarBuilder().setTaskName("epoch " + (epoch + 1) + "/"
                 + epochs).setInitialMax(batches.count()).startsFrom(first, java.time.Duration.ZERO)
                 .setStyle(ProgressBarStyle.ASCII).showSpeed().setUnit(" batches", 1).build() : null;
@@ -228,7 +228,7 @@ public final class Trainer {
             }
         }
         if (profile != null) {
-            ProfileReport.lines(profile.render("epoch " + (epoch + 1))).forEach(log::line);
+            profile.render("epoch " + (epoch + 1)).lines().forEach(log::line);
         }
         return last;
     }
