@@ -183,6 +183,15 @@ class SignEstimatorsTest {
         }
         assertEquals(0.037 * expected / w.length(), reg.value(w), 1e-12);
         assertClose(TestArrays.gradient(reg::value, w, 1e-6), reg.gradient(w), 1e-6);
+
+        BiPerRegularizer scheduled = new BiPerRegularizer(20.0, 0.0);
+        scheduled.setTauSchedule(new org.nd4j.linalg.schedule.MapSchedule(org.nd4j.linalg.schedule.ScheduleType.EPOCH,
+                Map.of(0, 0.037, 4, 0.0468)));
+        INDArray grad = w.ulike().assign(0.5);
+        scheduled.apply(w, grad, 0.1, 10, 5);
+        assertClose(TestArrays.gradient(v -> scheduled.score(v, 10, 5), w, 1e-6), grad.sub(0.5), 1e-6);
+        assertEquals(0.0468 / 0.037 * reg.value(w), scheduled.score(w, 0, 4), 1e-12);
+        assertEquals(scheduled, scheduled.clone());
     }
 
     @Test

@@ -54,6 +54,11 @@ class RecipesSmokeTest {
             CheckpointStore.Loaded back = new CheckpointStore(dir, Trainer.recipePackages()).loadLatest();
             assertEquals(result.paramsSha256(), org.qat4j.framework.train.ParamsHash.of(back.model()), r.name());
             ModelSummary s = ModelSummary.of(back.model(), r.inputTypes());
+            if (r.name().endsWith("biper")) {
+                var conf = (org.qat4j.layers.QuantConv2D) back.model().getLayer("s0b0-conv").conf().getLayer();
+                assertTrue(conf.getRegularization().get(0) instanceof org.qat4j.estimators.sign.BiPerRegularizer);
+                assertTrue(back.model().calcRegularizationScore(true) > 0, "BiPer regulariser active");
+            }
             // BiPer's weights are real valued (sin) in its first stage, which a one-epoch run never leaves
             boolean quantized = !r.name().endsWith("fp32") && !r.name().endsWith("biper");
             assertTrue(!quantized || s.compressionRatio() > 1.5, r.name() + " compression " + s.compressionRatio());
