@@ -72,6 +72,11 @@ public final class Qat4j {
         } catch (org.qat4j.framework.train.TrainingFailedException e) {
             err.println("qat4j: " + e.getMessage());
             return FAILURE;
+        } catch (java.nio.file.FileSystemException e) {
+            LOG.error("qat4j " + String.join(" ", args) + " failed", e);
+            err.println("qat4j: cannot use " + e.getFile() + (e.getReason() == null ? "" : ": " + e.getReason())
+                    + " (" + e.getClass().getSimpleName() + ")");
+            return FAILURE;
         } catch (Exception | OutOfMemoryError e) {
             LOG.error("qat4j " + String.join(" ", args) + " failed", e);
             err.println("qat4j: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())

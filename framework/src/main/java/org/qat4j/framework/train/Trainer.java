@@ -55,6 +55,9 @@ public final class Trainer {
     /** Starts a new run of the recipe; the run directory must not hold one already. */
     public Result start(Recipe recipe) throws IOException {
         Path dir = options.runDir();
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("the run directory " + dir + " is a file");
+        }
         Files.createDirectories(dir);
         CheckpointStore store = store(recipe);
         if (!store.list().isEmpty()) {
