@@ -18,9 +18,14 @@ public final class Nd {
 
     /** {@code sign(x)} with the qat4j rule {@code sign(0) = +1}: binary codes have no zero. */
     public static INDArray sign(INDArray x) {
-        INDArray s = Transforms.sign(x, true);
-        BooleanIndexing.replaceWhere(s, 1.0, Conditions.equals(0.0));
-        return s;
+        return signInPlace(x.dup());
+    }
+
+    /** {@link #sign} written over {@code a}; returns {@code a}. */
+    public static INDArray signInPlace(INDArray a) {
+        Transforms.sign(a, false);
+        BooleanIndexing.replaceWhere(a, 1.0, Conditions.equals(0.0));
+        return a;
     }
 
     /** Turns {@code a} in place into {@code 1{a > c}} (floats, no boolean array). */

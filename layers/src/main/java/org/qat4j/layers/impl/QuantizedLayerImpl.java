@@ -3,7 +3,9 @@ package org.qat4j.layers.impl;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -31,6 +33,7 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
     /** Quantized tensors of the last training forward pass, for its backward pass. */
     private final Map<String, INDArray> kept = new HashMap<>();
     private INDArray keptFor;
+    private Set<String> stateKeys;
 
     protected QuantizedLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -168,27 +171,34 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
         gradient.gradientForVariable().put(key, view);
     }
 
+    /** Keys of the non-trainable state entries; the layout is fixed once the layer exists. */
+    private Set<String> stateKeys() {
+        if (stateKeys == null) {
+            Set<String> keys = new HashSet<>();
+            for (ParamEntry e : ((ParamLayout) layerConf()).paramLayout()) {
+                if (e.role() == ParamEntry.Role.STATE) {
+                    keys.add(e.key());
+                }
+            }
+            stateKeys = keys;
+        }
+        return stateKeys;
+    }
+
     /** A new gradient with zero for every state entry (state has no gradient; its view must not carry stale data). */
     protected Gradient newGradient() {
         Gradient g = new DefaultGradient();
-        for (ParamEntry e : ((ParamLayout) layerConf()).paramLayout()) {
-            if (e.role() == ParamEntry.Role.STATE) {
-                INDArray view = gradientViews.get(e.key());
-                view.assign(0);
-                g.gradientForVariable().put(e.key(), view);
-            }
+        for (String key : stateKeys()) {
+            INDArray view = gradientViews.get(key);
+            view.assign(0);
+            g.gradientForVariable().put(key, view);
         }
         return g;
     }
 
     @Override
     public boolean updaterDivideByMinibatch(String paramName) {
-        for (ParamEntry e : ((ParamLayout) layerConf()).paramLayout()) {
-            if (e.key().equals(paramName)) {
-                return e.role() != ParamEntry.Role.STATE;
-            }
-        }
-        return true;
+        return !stateKeys().contains(paramName);
     }
 
     @Override

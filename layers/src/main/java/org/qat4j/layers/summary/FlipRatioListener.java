@@ -26,7 +26,8 @@ import org.qat4j.layers.QuantizedLayer;
 public class FlipRatioListener extends BaseTrainingListener {
 
     private final int frequency;
-    private final Map<String, INDArray> previous = new HashMap<>();
+    /** Per layer: the signs of the last measurement and a second buffer, swapped every measurement. */
+    private final Map<String, INDArray[]> signs = new HashMap<>();
     private final Map<String, Double> perLayer = new LinkedHashMap<>();
     private double ratio = Double.NaN;
 
@@ -74,14 +75,18 @@ public class FlipRatioListener extends BaseTrainingListener {
                         || q.getWeightQuantizer().bitsPerValue() != 1) {
                     continue;
                 }
-                INDArray sign = Nd.sign(e.getValue().getParam(QuantizedLayer.WEIGHT_KEY));
-                INDArray before = previous.put(e.getKey(), sign);
-                if (before != null && before.length() == sign.length()) {
-                    long n = (long) Transforms.abs(before.sub(sign), false).sumNumber().doubleValue() / 2;
-                    perLayer.put(e.getKey(), n / (double) sign.length());
-                    flipped += n;
-                    total += sign.length();
+                INDArray w = e.getValue().getParam(QuantizedLayer.WEIGHT_KEY);
+                INDArray[] buffers = signs.get(e.getKey());
+                if (buffers == null || buffers[0].length() != w.length()) {
+                    signs.put(e.getKey(), new INDArray[] {Nd.signInPlace(w.dup()), w.ulike()});
+                    continue;
                 }
+                INDArray current = Nd.signInPlace(buffers[1].assign(w));
+                long n = (long) Transforms.abs(buffers[0].subi(current), false).sumNumber().doubleValue() / 2;
+                signs.put(e.getKey(), new INDArray[] {current, buffers[0]});
+                perLayer.put(e.getKey(), n / (double) w.length());
+                flipped += n;
+                total += w.length();
             }
         }
         if (total > 0) {
