@@ -8,8 +8,9 @@ import org.qat4j.layers.impl.QuantizedLayerImpl;
 import org.qat4j.layers.params.ParamEntry;
 
 /**
- * Batch normalization on the libnd4j {@code batchnorm} / {@code batchnorm_bp} ops, per channel (axis 1) of [N, C] or
- * NCHW input. DL4J's own layer is several times slower on the recipes' tensors (BENCHMARKS.md).
+ * Batch normalization per channel (axis 1) of [N, C] or NCHW input, written as a handful of whole-tensor ND4J
+ * operations: DL4J's own layer and the libnd4j {@code batchnorm} / {@code batchnorm_bp} ops reduce over the
+ * non-contiguous axes (0, 2, 3) several times per call and are 2-4x slower on the recipes' tensors (BENCHMARKS.md).
  * <pre>
  *   training:  mu, var = batch mean and (biased) variance per channel
  *              y = gamma (x - mu) / sqrt(var + eps) + beta
@@ -17,7 +18,9 @@ import org.qat4j.layers.params.ParamEntry;
  *              running_var  <- decay running_var  + (1 - decay) var n/(n-1)
  *   inference: y = gamma (x - running_mean) / sqrt(running_var + eps) + beta
  * </pre>
- * The backward includes the dependence of mu and var on x. The running statistics are non-trainable parameters
+ * The backward includes the dependence of mu and var on x: with x^ = (x - mu) / sqrt(var + eps) and M values per
+ * channel, dbeta = sum dy, dgamma = sum dy x^, dx = gamma / sqrt(var + eps) (dy - dbeta / M - x^ dgamma / M).
+ * The training forward keeps x^ and 1 / sqrt(var + eps) for the backward. The running statistics are non-trainable parameters
  * (saved with the model, never touched by the updater).
  */
 public class NativeBatchNorm extends ChannelLayer {

@@ -7,61 +7,63 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.qat4j.layers.NativeBatchNorm;
 
 /** Implementation of {@link NativeBatchNorm}. */
 public class NativeBatchNormLayer extends ChannelLayerImpl<NativeBatchNorm> {
 
+    private static final String XHAT = "xhat";
+    private static final String INV_STD = "invStd";
+
     public NativeBatchNormLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 
-    private DynamicCustomOp.DynamicCustomOpsBuilder op(String name) {
-        return DynamicCustomOp.builder(name).addIntegerArguments(1, 1, 1)
-                .addFloatingPointArguments(layerConf().getEps());
+    private INDArray invStd(INDArray var) {
+        return Transforms.pow(var.add(layerConf().getEps()), -0.5, false);
     }
 
     @Override
     protected INDArray forward(boolean training, LayerWorkspaceMgr mgr) {
         INDArray x = checkedInput();
-        INDArray mean;
-        INDArray var;
-        if (training) {
-            int[] axes = reduceAxes(x);
-            mean = computeAndKeep(NativeBatchNorm.MEAN_KEY, mgr, () -> x.mean(axes));
-            var = computeAndKeep(NativeBatchNorm.VAR_KEY, mgr, () -> x.var(false, axes));
-            double decay = layerConf().getDecay();
-            double n = x.length() / (double) x.size(1);
-            getParam(NativeBatchNorm.MEAN_KEY).muli(decay).addi(mean.mul(1 - decay));
-            getParam(NativeBatchNorm.VAR_KEY).muli(decay).addi(var.mul((1 - decay) * n / Math.max(n - 1, 1)));
-        } else {
-            mean = getParam(NativeBatchNorm.MEAN_KEY);
-            var = getParam(NativeBatchNorm.VAR_KEY);
-        }
+        INDArray gamma = getParam(NativeBatchNorm.GAMMA_KEY);
+        INDArray beta = getParam(NativeBatchNorm.BETA_KEY);
         INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape());
-        Nd4j.exec(op("batchnorm").addInputs(x, mean.reshape(x.size(1)), var.reshape(x.size(1)),
-                getParam(NativeBatchNorm.GAMMA_KEY), getParam(NativeBatchNorm.BETA_KEY)).addOutputs(out).build());
-        return out;
+        if (!training) {
+            INDArray scale = invStd(getParam(NativeBatchNorm.VAR_KEY)).muli(gamma);
+            INDArray shift = getParam(NativeBatchNorm.MEAN_KEY).mul(scale).rsubi(beta);
+            return out.assign(x).muli(perChannel(scale, x)).addi(perChannel(shift, x));
+        }
+        double n = x.length() / (double) x.size(1);
+        INDArray mean = sumPerChannel(x).divi(n);
+        INDArray xhat = computeAndKeep(XHAT, mgr, () -> x.sub(perChannel(mean, x)));
+        INDArray var = sumPerChannel(xhat.mul(xhat)).divi(n);
+        INDArray inv = computeAndKeep(INV_STD, mgr, () -> invStd(var));
+        xhat.muli(perChannel(inv, x));
+        double decay = layerConf().getDecay();
+        getParam(NativeBatchNorm.MEAN_KEY).muli(decay).addi(mean.muli(1 - decay));
+        getParam(NativeBatchNorm.VAR_KEY).muli(decay).addi(var.muli((1 - decay) * n / Math.max(n - 1, 1)));
+        return out.assign(xhat).muli(perChannel(gamma, x)).addi(perChannel(beta, x));
     }
 
     @Override
     protected Pair<Gradient, INDArray> backward(INDArray epsilon, LayerWorkspaceMgr mgr) {
         INDArray x = checkedInput();
-        int[] axes = reduceAxes(x);
-        INDArray mean = kept(NativeBatchNorm.MEAN_KEY);
-        INDArray var = kept(NativeBatchNorm.VAR_KEY);
-        if (mean == null || var == null) {
-            mean = x.mean(axes);
-            var = x.var(false, axes);
+        INDArray xhat = kept(XHAT);
+        INDArray inv = kept(INV_STD);
+        double n = x.length() / (double) x.size(1);
+        if (xhat == null || inv == null) {
+            INDArray centred = x.sub(perChannel(sumPerChannel(x).divi(n), x));
+            inv = invStd(sumPerChannel(centred.mul(centred)).divi(n));
+            xhat = centred.muli(perChannel(inv, x));
         }
         INDArray gamma = getParam(NativeBatchNorm.GAMMA_KEY);
+        INDArray dBeta = sumPerChannel(epsilon);
+        INDArray dGamma = sumPerChannel(epsilon.mul(xhat));
         INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape());
-        INDArray dGamma = gamma.ulike();
-        INDArray dBeta = gamma.ulike();
-        Nd4j.exec(op("batchnorm_bp").addInputs(x, mean, var, gamma, getParam(NativeBatchNorm.BETA_KEY), epsilon)
-                .addOutputs(dx, mean.ulike(), var.ulike(), dGamma, dBeta).build());
+        dx.assign(xhat).muli(perChannel(dGamma.div(n), x)).rsubi(epsilon).subi(perChannel(dBeta.div(n), x))
+                .muli(perChannel(gamma.mul(inv), x));
         Gradient gradient = newGradient();
         putGradient(gradient, NativeBatchNorm.GAMMA_KEY, dGamma);
         putGradient(gradient, NativeBatchNorm.BETA_KEY, dBeta);
