@@ -118,7 +118,12 @@ public final class Trainer {
                 net.init();
             }
             FlipRatioListener flips = new FlipRatioListener();
-            net.setListeners(flips);
+            ProfileReport profile = options.profile() ? new ProfileReport() : null;
+            if (profile != null) {
+                net.setListeners(profile.clock(), flips);
+            } else {
+                net.setListeners(flips);
+            }
             log.line(String.format(Locale.ROOT, "%s %s: %d train / %d test images from %s, %d epochs of %d batches"
                     + " of %d", loaded == null ? "training" : "resuming at epoch " + (state.epoch + 1) + " batch "
                     + state.batch + " (" + loaded.path().getFileName() + ")", recipe.name(), data.train().size(),
@@ -129,7 +134,8 @@ public final class Trainer {
                 for (int epoch = state.epoch; epoch < epochs; epoch++) {
                     net.getConfiguration().setEpochCount(epoch);
                     EpochBatches batches = new EpochBatches(data.train(), batchSize, seed, epoch);
-                    last = trainEpoch(net, batches, seed, epoch, epochs, state, store, metrics, flips, log, last);
+                    last = trainEpoch(net, batches, seed, epoch, epochs, state, store, metrics, flips, profile, log,
+                            last);
                     double accuracy = evaluate(net, data.test(), batchSize);
                     double meanLoss = state.epochLossSum / Math.max(1, state.epochLossCount);
                     state.history.add(new CheckpointState.EpochRecord(epoch, meanLoss, accuracy));
@@ -163,13 +169,12 @@ public final class Trainer {
 
     /** Trains the epoch from the batch the state points at; returns the newest checkpoint. */
     private Path trainEpoch(ComputationGraph net, EpochBatches batches, long seed, int epoch, int epochs,
-            CheckpointState state, CheckpointStore store, MetricsCsv metrics, FlipRatioListener flips, RunLog log,
-            Path last) throws IOException {
+            CheckpointState state, CheckpointStore store, MetricsCsv metrics, FlipRatioListener flips,
+            ProfileReport profile, RunLog log, Path last) throws IOException {
         int first = state.batch;
         ProgressBar bar = options.terminal() ? new ProgressBarBuilder().setTaskName("epoch " + (epoch + 1) + "/"
                 + epochs).setInitialMax(batches.count()).startsFrom(first, java.time.Duration.ZERO)
                 .setStyle(ProgressBarStyle.ASCII).showSpeed().setUnit(" batches", 1).build() : null;
-        ProfileReport profile = options.profile() ? new ProfileReport() : null;
         if (profile != null) {
             profile.reset();
             org.qat4j.layers.Profiler.enable(true);
@@ -183,15 +188,16 @@ public final class Trainer {
                 Nd4j.getRandom().setSeed(seed * 1_000_003L + state.iteration);
                 long t1 = System.nanoTime();
                 net.fit(ds);
-                if (profile != null) {
-                    profile.add(t1 - t0, System.nanoTime() - t1);
-                }
+                long t2 = System.nanoTime();
                 double loss = net.score();
                 // DL4J's losses clip probabilities, so a NaN model can still report a finite loss: check both
                 if (!Double.isFinite(loss) || !Double.isFinite(net.params().sumNumber().doubleValue())) {
                     throw new TrainingFailedException(String.format(Locale.ROOT, "training diverged (loss %s, or "
                             + "non-finite parameters) at epoch %d batch %d (iteration %d); stopped; the last good "
                             + "checkpoint is %s", loss, epoch + 1, b, state.iteration + 1, last == null ? "none" : last));
+                }
+                if (profile != null) {
+                    profile.add(t0, t1, t2, System.nanoTime());
                 }
                 state.iteration++;
                 state.batch = b + 1;

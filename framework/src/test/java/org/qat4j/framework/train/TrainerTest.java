@@ -128,9 +128,13 @@ class TrainerTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8)).start(Recipes.create("tiny"));
         String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("profile, epoch 2 (ms per iteration over 8 iterations):"), text);
-        for (String layer : List.of("c1", "bn1", "sign", "c2", "bn2", "data loading", "DL4J layers, loss and updater")) {
+        for (String layer : List.of("c1", "bn1", "sign", "c2", "bn2", "data loading", "forward and backward",
+                "DL4J layers, vertices and loss", "constraints and listeners", "trainer checks and metrics")) {
             assertTrue(text.contains(layer), layer + " missing in " + text);
         }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("updater and parameter step +([0-9.]+)")
+                .matcher(text);
+        assertTrue(m.find() && Double.parseDouble(m.group(1)) > 0, "the updater phase is measured: " + text);
         assertTrue(!org.qat4j.layers.Profiler.enabled(), "profiling is switched off after the epoch");
     }
 
