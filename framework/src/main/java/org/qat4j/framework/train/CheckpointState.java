@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * Where a run stands, saved next to the model in every checkpoint: the recipe and every hyperparameter value, the
  * next position (epoch and batch inside the epoch; the data order is a function of seed and epoch), the iteration
- * count, the best evaluation so far and the per-epoch history. JSON (Jackson bean), never Java serialization.
+ * count, the best evaluation so far and the per-epoch history (with the training time of each epoch). JSON (Jackson bean), never Java serialization.
  */
 public class CheckpointState {
 
@@ -17,14 +17,17 @@ public class CheckpointState {
         public int epoch;
         public double trainLoss;
         public double testAccuracy;
+        /** Wall time of the epoch's training steps (data and fit, not evaluation), summed over resumes. */
+        public double trainSeconds;
 
         public EpochRecord() {
         }
 
-        public EpochRecord(int epoch, double trainLoss, double testAccuracy) {
+        public EpochRecord(int epoch, double trainLoss, double testAccuracy, double trainSeconds) {
             this.epoch = epoch;
             this.trainLoss = trainLoss;
             this.testAccuracy = testAccuracy;
+            this.trainSeconds = trainSeconds;
         }
     }
 
@@ -39,4 +42,5 @@ public class CheckpointState {
     public List<EpochRecord> history = new ArrayList<>();
     public double epochLossSum;
     public int epochLossCount;
+    public double epochSeconds;
 }

@@ -138,6 +138,31 @@ public final class CheckpointStore {
         Path ckpt = Files.isRegularFile(checkpoint) ? checkpoint.toAbsolutePath().getParent() : checkpoint;
         String what = "checkpoint " + ckpt;
         Path modelZip = ckpt.resolve("model.zip");
+        CheckpointState state = verifiedState(ckpt);
+        checkClasses(what, modelZip);
+        try {
+            return new Loaded(ckpt, ModelSerializer.restoreComputationGraph(modelZip.toFile(), true), state);
+        } catch (RuntimeException | IOException e) {
+            throw new IllegalArgumentException(what + ": the model cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The state of the newest checkpoint that verifies, without reading its model; null if there is none. */
+    public CheckpointState latestState() throws IOException {
+        for (Path p : list()) {
+            try {
+                return verifiedState(p);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("{}; trying the previous checkpoint", e.getMessage());
+            }
+        }
+        return null;
+    }
+
+    /** A checkpoint's state after checking that its files are complete and match the manifest. */
+    private CheckpointState verifiedState(Path ckpt) throws IOException {
+        String what = "checkpoint " + ckpt;
+        Path modelZip = ckpt.resolve("model.zip");
         Path stateJson = ckpt.resolve("state.json");
         Path manifestJson = ckpt.resolve("manifest.json");
         for (Path f : List.of(modelZip, stateJson, manifestJson)) {
@@ -160,12 +185,7 @@ public final class CheckpointStore {
         if (state.formatVersion != 1 || state.recipe == null) {
             throw new IllegalArgumentException(what + ": unsupported checkpoint format");
         }
-        checkClasses(what, modelZip);
-        try {
-            return new Loaded(ckpt, ModelSerializer.restoreComputationGraph(modelZip.toFile(), true), state);
-        } catch (RuntimeException | IOException e) {
-            throw new IllegalArgumentException(what + ": the model cannot be read (" + e.getMessage() + ")");
-        }
+        return state;
     }
 
     /** Refuses configurations that name classes outside the allow-list, before any of them is instantiated. */

@@ -138,13 +138,15 @@ public final class Trainer {
                             last);
                     double accuracy = evaluate(net, data.test(), batchSize);
                     double meanLoss = state.epochLossSum / Math.max(1, state.epochLossCount);
-                    state.history.add(new CheckpointState.EpochRecord(epoch, meanLoss, accuracy));
+                    state.history.add(new CheckpointState.EpochRecord(epoch, meanLoss, accuracy,
+                            state.epochSeconds));
                     metrics.row(epoch, state.iteration, learningRate(net), meanLoss, accuracy, Double.NaN,
                             flips.flipRatio());
                     state.epoch = epoch + 1;
                     state.batch = 0;
                     state.epochLossSum = 0;
                     state.epochLossCount = 0;
+                    state.epochSeconds = 0;
                     boolean best = accuracy > state.bestAccuracy;
                     if (best) {
                         state.bestAccuracy = accuracy;
@@ -199,6 +201,7 @@ public final class Trainer {
                 if (profile != null) {
                     profile.add(t0, t1, t2, System.nanoTime());
                 }
+                state.epochSeconds += (t2 - t0) / 1e9;
                 state.iteration++;
                 state.batch = b + 1;
                 state.epochLossSum += loss;

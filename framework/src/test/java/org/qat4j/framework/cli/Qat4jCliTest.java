@@ -117,4 +117,27 @@ class Qat4jCliTest {
         assertEquals(Qat4j.USAGE, r.code());
         assertTrue(r.out().contains("usage: qat4j COMMAND"));
     }
+
+    @Test
+    void reportTabulatesRunsFromTheirCheckpoints() throws Exception {
+        Path runs = dir.resolve("runs");
+        Path data = dir.resolve("no-data");
+        assertEquals(Qat4j.OK, run("train", "--recipe", "tiny", "--out", runs.resolve("a").toString(), "--epochs",
+                "2").code());
+        assertEquals(Qat4j.OK, run("train", "--recipe", "tiny", "--out", runs.resolve("b").toString(), "--epochs",
+                "1", "--seed", "7").code());
+        Files.createDirectories(runs.resolve("not-a-run"));
+        Result all = run("report", runs.toString());
+        assertEquals(Qat4j.OK, all.code(), all.err());
+        List<String> rows = all.out().lines().toList();
+        assertEquals(4, rows.size(), all.out());
+        assertTrue(rows.get(0).startsWith("| run | recipe | epochs | test accuracy |"), all.out());
+        assertTrue(rows.get(2).matches("\\| a \\| tiny \\| 2/2 \\| [0-9.]+% \\| [0-9.]+% \\([12]\\) \\| [0-9.]+ \\| [0-9.]+ \\|"),
+                rows.get(2));
+        assertTrue(rows.get(3).startsWith("| b | tiny | 1/1 |"), rows.get(3));
+        Result one = run("report", runs.resolve("b").toString());
+        assertEquals(3, one.out().lines().count(), one.out());
+        assertUsageError(run("report", runs.resolve("not-a-run").toString()), "holds no run");
+        assertUsageError(run("report", data.toString()), "no directory");
+    }
 }

@@ -1,0 +1,94 @@
+package org.qat4j.framework.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.qat4j.framework.train.CheckpointState;
+import org.qat4j.framework.train.CheckpointStore;
+import org.qat4j.framework.train.Trainer;
+
+/**
+ * {@code qat4j report DIR}: one Markdown table row per run (DIR itself, or each run directory inside it) with the
+ * last and the best test accuracy, the final training loss and the training time per epoch, read from the newest
+ * checkpoint that verifies. Runs in progress are reported as far as they got.
+ */
+final class ReportCommand implements Command {
+
+    @Override
+    public String name() {
+        return "report";
+    }
+
+    @Override
+    public String summary() {
+        return "tabulate the results of a run directory, or of every run in a directory (Markdown)";
+    }
+
+    @Override
+    public String positional() {
+        return "DIR";
+    }
+
+    @Override
+    public Options options() {
+        return new Options();
+    }
+
+    @Override
+    public int run(CommandLine line, PrintStream out) throws IOException {
+        Path dir = Path.of(line.getArgList().get(0));
+        if (!Files.isDirectory(dir)) {
+            throw new UsageException("report: no directory " + dir);
+        }
+        List<Path> runs = new ArrayList<>();
+        if (Files.isDirectory(dir.resolve("checkpoints"))) {
+            runs.add(dir);
+        } else {
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+                for (Path p : s) {
+                    if (Files.isDirectory(p.resolve("checkpoints"))) {
+                        runs.add(p);
+                    }
+                }
+            }
+            runs.sort(null);
+        }
+        if (runs.isEmpty()) {
+            throw new UsageException("report: " + dir + " holds no run (no checkpoints/ directory)");
+        }
+        out.println("| run | recipe | epochs | test accuracy | best (epoch) | train loss | train min/epoch |");
+        out.println("|---|---|---|---|---|---|---|");
+        for (Path run : runs) {
+            CheckpointState s = new CheckpointStore(run, Trainer.recipePackages()).latestState();
+            if (s == null || s.history.isEmpty()) {
+                out.printf("| %s | %s | 0 | | | | |%n", run.getFileName(), s == null ? "?" : s.recipe);
+                continue;
+            }
+            CheckpointState.EpochRecord last = s.history.get(s.history.size() - 1);
+            CheckpointState.EpochRecord best = last;
+            double seconds = 0;
+            int timed = 0;
+            for (CheckpointState.EpochRecord r : s.history) {
+                if (r.testAccuracy > best.testAccuracy) {
+                    best = r;
+                }
+                if (r.trainSeconds > 0) {
+                    seconds += r.trainSeconds;
+                    timed++;
+                }
+            }
+            out.printf(Locale.ROOT, "| %s | %s | %d/%s | %.2f%% | %.2f%% (%d) | %.4f | %s |%n", run.getFileName(),
+                    s.recipe, s.history.size(), s.hyperparameters.getOrDefault("epochs", "?"),
+                    100 * last.testAccuracy, 100 * best.testAccuracy, best.epoch + 1, last.trainLoss,
+                    timed == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", seconds / timed / 60));
+        }
+        return Qat4j.OK;
+    }
+}
