@@ -30,6 +30,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.SerializationFeature;
+import org.qat4j.framework.recipe.Recipes;
 
 /**
  * The checkpoints of a run: {@code DIR/checkpoints/ckpt-<iteration>/} holding {@code model.zip} (DL4J
@@ -121,11 +122,16 @@ public final class CheckpointStore {
         return out;
     }
 
-    /** The newest checkpoint that verifies, skipping (and reporting) damaged ones; null if there is none. */
+    /**
+     * The newest checkpoint that verifies, skipping (and reporting) damaged ones; null if there is none. A refused
+     * checkpoint ends the search: the older ones of the run would be refused for the same reason.
+     */
     public Loaded loadLatest() throws IOException {
         for (Path p : list()) {
             try {
                 return load(p);
+            } catch (CheckpointRefusedException e) {
+                throw e;
             } catch (IllegalArgumentException e) {
                 LOG.warn("{}; trying the previous checkpoint", e.getMessage());
             }
@@ -139,6 +145,10 @@ public final class CheckpointStore {
         String what = "checkpoint " + ckpt;
         Path modelZip = ckpt.resolve("model.zip");
         CheckpointState state = verifiedState(ckpt);
+        if (Recipes.all().stream().noneMatch(r -> r.name().equals(state.recipe))) {
+            throw new CheckpointRefusedException(what + " was made by the recipe '" + state.recipe
+                    + "', which is not on the classpath (add the jar that provides it, e.g. QAT4J_CLASSPATH=JAR)");
+        }
         checkClasses(what, modelZip);
         try {
             return new Loaded(ckpt, ModelSerializer.restoreComputationGraph(modelZip.toFile(), true), state);
@@ -207,7 +217,7 @@ public final class CheckpointStore {
         while (m.find()) {
             String cls = m.group(1);
             if (allowedPrefixes.stream().noneMatch(cls::startsWith)) {
-                throw new IllegalArgumentException(what + " refused: its configuration names the class '" + cls
+                throw new CheckpointRefusedException(what + " refused: its configuration names the class '" + cls
                         + "', which is not on the allow-list (DL4J, ND4J, qat4j and registered recipes)");
             }
         }
