@@ -76,14 +76,32 @@ class KillAndResumeTest {
         }
     }
 
+    private static String uninterrupted;
+
+    /** The params sha256 of the run nobody interrupts. */
+    private static synchronized String expected() throws Exception {
+        if (uninterrupted == null) {
+            Path fullLog = tmp.resolve("full.log");
+            Process p = qat4j(fullLog, with("--out", tmp.resolve("full").toString(), "--data-dir", data.toString()))
+                    .start();
+            assertTrue(p.waitFor(5, TimeUnit.MINUTES));
+            assertEquals(0, p.exitValue(), Files.readString(fullLog));
+            uninterrupted = sha(fullLog);
+        }
+        return uninterrupted;
+    }
+
+    private static String resumed(Path run, String name) throws Exception {
+        Path resumeLog = tmp.resolve("resume-" + name + ".log");
+        Process resume = qat4j(resumeLog, "resume", run.toString(), "--data-dir", data.toString()).start();
+        assertTrue(resume.waitFor(5, TimeUnit.MINUTES));
+        assertEquals(0, resume.exitValue(), Files.readString(resumeLog));
+        return sha(resumeLog);
+    }
+
     @Test
     void killedRunsResumeToTheSameParameters() throws Exception {
-        Path full = tmp.resolve("full");
-        Path fullLog = tmp.resolve("full.log");
-        Process p = qat4j(fullLog, with("--out", full.toString(), "--data-dir", data.toString())).start();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES));
-        assertEquals(0, p.exitValue(), Files.readString(fullLog));
-        String expected = sha(fullLog);
+        String expected = expected();
 
         for (int killAfter : new int[] {1, 3, 5}) {
             Path run = tmp.resolve("killed-" + killAfter);
@@ -95,12 +113,35 @@ class KillAndResumeTest {
             }
             victim.destroyForcibly();
             victim.waitFor(1, TimeUnit.MINUTES);
-            Path resumeLog = tmp.resolve("resume-" + killAfter + ".log");
-            Process resume = qat4j(resumeLog, "resume", run.toString(), "--data-dir", data.toString()).start();
-            assertTrue(resume.waitFor(5, TimeUnit.MINUTES));
-            assertEquals(0, resume.exitValue(), Files.readString(resumeLog));
-            assertEquals(expected, sha(resumeLog), "killed after " + killAfter + " checkpoints");
+            assertEquals(expected, resumed(run, "killed-" + killAfter), "killed after " + killAfter + " checkpoints");
         }
+    }
+
+    /** SIGTERM (what Ctrl-C amounts to) mid-epoch: the step finishes, a checkpoint is written, resume is exact. */
+    @Test
+    void terminatedRunCheckpointsWhereItStoppedAndResumesExactly() throws Exception {
+        Path run = tmp.resolve("terminated");
+        Path log = tmp.resolve("terminated.log");
+        List<String> args = new ArrayList<>(List.of(with("--out", run.toString(), "--data-dir", data.toString(),
+                "--log-every", "1")));
+        args.set(args.indexOf("--checkpoint-every") + 1, "0");
+        Process victim = qat4j(log, args.toArray(new String[0])).start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!Files.readString(log).contains("batch 4/") && victim.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        victim.destroy();
+        assertTrue(victim.waitFor(2, TimeUnit.MINUTES));
+        assertEquals(128 + 15, victim.exitValue(), Files.readString(log));
+        Matcher m = Pattern.compile("stopped by a signal at epoch 1 batch \\d+/10 \\(iteration (\\d+)\\); checkpoint "
+                + "(ckpt-\\d+) written; continue with 'qat4j resume " + Pattern.quote(run.toString()) + "'")
+                .matcher(Files.readString(log));
+        assertTrue(m.find(), Files.readString(log));
+        assertEquals(String.format("ckpt-%012d", Integer.parseInt(m.group(1))), m.group(2));
+        assertTrue(Files.isDirectory(run.resolve("checkpoints").resolve(m.group(2))));
+        assertEquals(1, checkpoints(run), "only the checkpoint written on the signal (none periodic, no epoch end)");
+        assertTrue(Files.readString(run.resolve("train.log")).contains("stopped by a signal"));
+        assertEquals(expected(), resumed(run, "terminated"));
     }
 
     @Test

@@ -24,6 +24,11 @@ public final class Qat4j {
     public static final int OK = 0;
     public static final int FAILURE = 1;
     public static final int USAGE = 2;
+    /**
+     * Stopped by Ctrl-C or SIGTERM after checkpointing. The JVM is shutting down by then and exits with the
+     * signal's own status (130 for Ctrl-C, 143 for SIGTERM); this is the value {@link #run} returns.
+     */
+    public static final int STOPPED = 130;
 
     private static final Logger LOG = LogManager.getLogger(Qat4j.class);
 
@@ -69,6 +74,8 @@ public final class Qat4j {
         } catch (UsageException | IllegalArgumentException e) {
             err.println("qat4j: " + e.getMessage());
             return USAGE;
+        } catch (org.qat4j.framework.train.TrainingStoppedException e) {
+            return STOPPED;
         } catch (org.qat4j.framework.train.TrainingFailedException e) {
             err.println("qat4j: " + e.getMessage());
             return FAILURE;

@@ -130,12 +130,13 @@ public final class Trainer {
                     data.test().size(), data.source(), epochs, perEpoch, batchSize));
             log.fileOnly("hyperparameters: " + state.hyperparameters);
             Path last = loaded == null ? null : loaded.path();
-            try (MetricsCsv metrics = new MetricsCsv(options.runDir().resolve("metrics.csv"), state.iteration)) {
+            try (MetricsCsv metrics = new MetricsCsv(options.runDir().resolve("metrics.csv"), state.iteration);
+                    StopOnSignal stop = new StopOnSignal()) {
                 for (int epoch = state.epoch; epoch < epochs; epoch++) {
                     net.getConfiguration().setEpochCount(epoch);
                     EpochBatches batches = new EpochBatches(data.train(), batchSize, seed, epoch);
-                    last = trainEpoch(net, batches, seed, epoch, epochs, state, store, metrics, flips, profile, log,
-                            last);
+                    last = trainEpoch(net, batches, seed, epoch, epochs, state, store, metrics, flips, profile, stop,
+                            log, last);
                     double accuracy = evaluate(net, data.test(), batchSize);
                     double meanLoss = state.epochLossSum / Math.max(1, state.epochLossCount);
                     state.history.add(new CheckpointState.EpochRecord(epoch, meanLoss, accuracy,
@@ -172,7 +173,7 @@ public final class Trainer {
     /** Trains the epoch from the batch the state points at; returns the newest checkpoint. */
     private Path trainEpoch(ComputationGraph net, EpochBatches batches, long seed, int epoch, int epochs,
             CheckpointState state, CheckpointStore store, MetricsCsv metrics, FlipRatioListener flips,
-            ProfileReport profile, RunLog log, Path last) throws IOException {
+            ProfileReport profile, StopOnSignal stop, RunLog log, Path last) throws IOException {
         int first = state.batch;
         ProgressBar bar = options.terminal() ? new ProgressBarBuilder().setTaskName("epoch " + (epoch + 1) + "/"
                 + epochs).setInitialMax(batches.count()).startsFrom(first, java.time.Duration.ZERO)
@@ -224,6 +225,15 @@ public final class Trainer {
                 }
                 if (bar != null) {
                     bar.stepTo(b + 1);
+                }
+                if (stop.requested()) {
+                    Path saved = store.save(net, state);
+                    store.prune(options.keep(), state.bestCheckpoint);
+                    String msg = String.format(Locale.ROOT, "stopped by a signal at epoch %d batch %d/%d (iteration "
+                            + "%d); checkpoint %s written; continue with 'qat4j resume %s'", epoch + 1, b + 1,
+                            batches.count(), state.iteration, saved.getFileName(), options.runDir());
+                    log.line(msg);
+                    throw new TrainingStoppedException(msg);
                 }
                 if (options.checkpointEvery() > 0 && state.iteration % options.checkpointEvery() == 0
                         && b < batches.count() - 1) {
