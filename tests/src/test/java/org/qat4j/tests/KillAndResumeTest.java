@@ -3,7 +3,6 @@ package org.qat4j.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,12 +44,8 @@ class KillAndResumeTest {
     }
 
     private static ProcessBuilder qat4j(Path log, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
-                "org.qat4j.framework.cli.Qat4j"));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        return Qat4jProcess.builder(null, tmp.resolve("errors.log"), args).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
     }
 
     private static String[] with(String... more) {

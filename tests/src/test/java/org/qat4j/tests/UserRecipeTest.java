@@ -8,9 +8,7 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -90,23 +88,6 @@ class UserRecipeTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private Run qat4j(String classpath, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.awt.headless=true", "-Dqat4j.errorLog=" + dir.resolve("errors.log"), "-cp", classpath,
-                "org.qat4j.framework.cli.Qat4j"));
-        cmd.addAll(List.of(args));
-        Path out = dir.resolve("stdout");
-        Path err = dir.resolve("stderr");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "qat4j did not finish");
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
-    }
-
     private static Path buildJar(Path work) throws Exception {
         Path src = work.resolve("src/com/example/qat");
         Files.createDirectories(src);
@@ -134,16 +115,16 @@ class UserRecipeTest {
     @Test
     void aUsersJarAddsARecipeThatTrainsResumesAndEvaluates() throws Exception {
         Path jar = buildJar(dir.resolve("user"));
-        String base = System.getProperty("java.class.path");
-        String withJar = base + File.pathSeparator + jar;
+        String withJar = jar.toString();
 
-        Run list = qat4j(withJar, "list");
+        Qat4jProcess.Run list = Qat4jProcess.run(dir, withJar, "list");
         assertEquals(0, list.code(), list.err());
         assertTrue(list.out().contains("example-triangle-resnet") && list.out().contains("triangle-surrogate"),
                 list.out());
 
         Path run = dir.resolve("run");
-        Run train = qat4j(withJar, "train", "--recipe", "example-triangle-resnet", "--out", run.toString(),
+        Qat4jProcess.Run train = Qat4jProcess.run(dir, withJar, "train", "--recipe", "example-triangle-resnet",
+                "--out", run.toString(),
                 "--epochs", "2", "--train-limit", "256", "--test-limit", "64", "--set", "batchSize=64");
         assertEquals(0, train.code(), train.err());
         assertTrue(train.out().contains("done: test accuracy"), train.out());
@@ -154,14 +135,15 @@ class UserRecipeTest {
         }
         assertTrue(config.contains("com.example.qat.TriangleSignEstimator"), "the user's class is in the checkpoint");
 
-        Run eval = qat4j(withJar, "eval", "--checkpoint", run.toString(), "--test-limit", "64");
+        Qat4jProcess.Run eval = Qat4jProcess.run(dir, withJar, "eval", "--checkpoint", run.toString(),
+                "--test-limit", "64");
         assertEquals(0, eval.code(), eval.err());
         assertTrue(eval.out().contains("example-triangle-resnet") && eval.out().contains("test accuracy"), eval.out());
 
-        Run resume = qat4j(withJar, "resume", run.toString());
+        Qat4jProcess.Run resume = Qat4jProcess.run(dir, withJar, "resume", run.toString());
         assertEquals(0, resume.code(), resume.err());
 
-        Run without = qat4j(base, "eval", "--checkpoint", run.toString());
+        Qat4jProcess.Run without = Qat4jProcess.run(dir, null, "eval", "--checkpoint", run.toString());
         assertFalse(without.code() == 0, "without the user's jar the checkpoint cannot be used");
         List<String> lines = without.err().lines().filter(l -> !l.isBlank()).toList();
         assertEquals(1, lines.size(), without.err());

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * Where a run stands, saved next to the model in every checkpoint: the recipe and every hyperparameter value, the
  * next position (epoch and batch inside the epoch; the data order is a function of seed and epoch), the iteration
- * count, the best evaluation so far and the per-epoch history (with the training time of each epoch). JSON (Jackson bean), never Java serialization.
+ * count, the best evaluation so far and the per-epoch history (with the training time of each epoch). JSON
+ * (Jackson bean), never Java serialization.
  */
 public class CheckpointState {
 
