@@ -18,15 +18,19 @@ public class CheckpointState {
         public int epoch;
         public double trainLoss;
         public double testAccuracy;
+        /** Share of the epoch's training examples the model classified right as it trained on them, or NaN. */
+        public double trainAccuracy = Double.NaN;
         /** Wall time of the epoch's training steps (data and fit, not evaluation), summed over resumes. */
         public double trainSeconds;
 
         public EpochRecord() {
         }
 
-        public EpochRecord(int epoch, double trainLoss, double testAccuracy, double trainSeconds) {
+        public EpochRecord(int epoch, double trainLoss, double trainAccuracy, double testAccuracy,
+                double trainSeconds) {
             this.epoch = epoch;
             this.trainLoss = trainLoss;
+            this.trainAccuracy = trainAccuracy;
             this.testAccuracy = testAccuracy;
             this.trainSeconds = trainSeconds;
         }
@@ -44,4 +48,6 @@ public class CheckpointState {
     public double epochLossSum;
     public int epochLossCount;
     public double epochSeconds;
+    public long epochCorrect;
+    public long epochSeen;
 }

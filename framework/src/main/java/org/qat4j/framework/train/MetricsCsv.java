@@ -16,7 +16,9 @@ import java.util.Locale;
  */
 public final class MetricsCsv implements AutoCloseable {
 
-    public static final String HEADER = "epoch,iteration,lr,train_loss,test_accuracy,samples_per_s,flip_ratio";
+    public static final String HEADER =
+            "epoch,iteration,lr,train_loss,train_accuracy,test_accuracy,samples_per_s,flip_ratio";
+    private static final int COLUMNS = HEADER.split(",").length;
 
     private final BufferedWriter out;
 
@@ -26,7 +28,7 @@ public final class MetricsCsv implements AutoCloseable {
         if (Files.exists(file)) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 String[] f = line.split(",", -1);
-                if (f.length == 7 && !line.equals(HEADER)) {
+                if (f.length == COLUMNS && !line.equals(HEADER)) {
                     try {
                         if (Long.parseLong(f[1]) <= keepThroughIteration) {
                             keep.add(line);
@@ -41,10 +43,10 @@ public final class MetricsCsv implements AutoCloseable {
         out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
-    public void row(int epoch, long iteration, double lr, double trainLoss, double testAccuracy, double samplesPerSec,
-            double flipRatio) throws IOException {
-        out.write(String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%s,%s%n", epoch, iteration, num(lr), num(trainLoss),
-                num(testAccuracy), num(samplesPerSec), num(flipRatio)));
+    public void row(int epoch, long iteration, double lr, double trainLoss, double trainAccuracy, double testAccuracy,
+            double samplesPerSec, double flipRatio) throws IOException {
+        out.write(String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%s,%s,%s%n", epoch, iteration, num(lr), num(trainLoss),
+                num(trainAccuracy), num(testAccuracy), num(samplesPerSec), num(flipRatio)));
         out.flush();
     }
 

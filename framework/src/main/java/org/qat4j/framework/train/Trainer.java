@@ -118,11 +118,12 @@ public final class Trainer {
                 net.init();
             }
             FlipRatioListener flips = new FlipRatioListener();
+            TrainAccuracyListener hits = new TrainAccuracyListener();
             ProfileReport profile = options.profile() ? new ProfileReport() : null;
             if (profile != null) {
-                net.setListeners(profile.clock(), flips);
+                net.setListeners(profile.clock(), flips, hits);
             } else {
-                net.setListeners(flips);
+                net.setListeners(flips, hits);
             }
             log.line(String.format(Locale.ROOT, "%s %s: %d train / %d test images from %s, %d epochs of %d batches"
                     + " of %d", loaded == null ? "training" : "resuming at epoch " + (state.epoch + 1) + " batch "
@@ -135,19 +136,23 @@ public final class Trainer {
                 for (int epoch = state.epoch; epoch < epochs; epoch++) {
                     net.getConfiguration().setEpochCount(epoch);
                     EpochBatches batches = new EpochBatches(data.train(), batchSize, seed, epoch);
-                    last = trainEpoch(net, batches, seed, epoch, epochs, state, store, metrics, flips, profile, stop,
-                            log, last);
+                    last = trainEpoch(net, batches, seed, epoch, epochs, state, store, metrics, flips, hits, profile,
+                            stop, log, last);
                     double accuracy = evaluate(net, data.test(), batchSize);
                     double meanLoss = state.epochLossSum / Math.max(1, state.epochLossCount);
-                    state.history.add(new CheckpointState.EpochRecord(epoch, meanLoss, accuracy,
+                    double trainAccuracy = state.epochSeen == 0 ? Double.NaN
+                            : state.epochCorrect / (double) state.epochSeen;
+                    state.history.add(new CheckpointState.EpochRecord(epoch, meanLoss, trainAccuracy, accuracy,
                             state.epochSeconds));
-                    metrics.row(epoch, state.iteration, learningRate(net), meanLoss, accuracy, Double.NaN,
-                            flips.flipRatio());
+                    metrics.row(epoch, state.iteration, learningRate(net), meanLoss, trainAccuracy, accuracy,
+                            Double.NaN, flips.flipRatio());
                     state.epoch = epoch + 1;
                     state.batch = 0;
                     state.epochLossSum = 0;
                     state.epochLossCount = 0;
                     state.epochSeconds = 0;
+                    state.epochCorrect = 0;
+                    state.epochSeen = 0;
                     boolean best = accuracy > state.bestAccuracy;
                     if (best) {
                         state.bestAccuracy = accuracy;
@@ -155,8 +160,9 @@ public final class Trainer {
                     }
                     last = store.save(net, state);
                     store.prune(options.keep(), state.bestCheckpoint);
-                    log.line(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f, test accuracy %.4f%s",
-                            epoch + 1, epochs, meanLoss, accuracy, best ? " (best)" : ""));
+                    log.line(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f%s, test accuracy %.4f%s",
+                            epoch + 1, epochs, meanLoss, Double.isNaN(trainAccuracy) ? "" : String.format(Locale.ROOT,
+                            ", train accuracy %.4f", trainAccuracy), accuracy, best ? " (best)" : ""));
                     curves(state);
                 }
             }
@@ -173,7 +179,8 @@ public final class Trainer {
     /** Trains the epoch from the batch the state points at; returns the newest checkpoint. */
     private Path trainEpoch(ComputationGraph net, EpochBatches batches, long seed, int epoch, int epochs,
             CheckpointState state, CheckpointStore store, MetricsCsv metrics, FlipRatioListener flips,
-            ProfileReport profile, StopOnSignal stop, RunLog log, Path last) throws IOException {
+            TrainAccuracyListener hits, ProfileReport profile, StopOnSignal stop, RunLog log, Path last)
+            throws IOException {
         int first = state.batch;
         ProgressBar bar = options.terminal() ? new ProgressBarBuilder().setTaskName("epoch " + (epoch + 1) + "/"
                 + epochs).setInitialMax(batches.count()).startsFrom(first, java.time.Duration.ZERO)
@@ -185,6 +192,7 @@ public final class Trainer {
         try {
             long windowStart = System.nanoTime();
             long windowSamples = 0;
+            long windowCorrect = 0;
             for (int b = first; b < batches.count(); b++) {
                 long t0 = System.nanoTime();
                 DataSet ds = batches.batch(b);
@@ -197,7 +205,8 @@ public final class Trainer {
                 if (!Double.isFinite(loss) || !Double.isFinite(net.params().sumNumber().doubleValue())) {
                     throw new TrainingFailedException(String.format(Locale.ROOT, "training diverged (loss %s, or "
                             + "non-finite parameters) at epoch %d batch %d (iteration %d); stopped; the last good "
-                            + "checkpoint is %s", loss, epoch + 1, b, state.iteration + 1, last == null ? "none" : last));
+                            + "checkpoint is %s", loss, epoch + 1, b, state.iteration + 1,
+                            last == null ? "none" : last));
                 }
                 if (profile != null) {
                     profile.add(t0, t1, t2, System.nanoTime());
@@ -207,21 +216,33 @@ public final class Trainer {
                 state.batch = b + 1;
                 state.epochLossSum += loss;
                 state.epochLossCount++;
+                long correct = hits.correct(ds.getLabels());
+                windowCorrect = correct < 0 || windowCorrect < 0 ? -1 : windowCorrect + correct;
+                if (correct >= 0) {
+                    state.epochCorrect += correct;
+                    state.epochSeen += ds.numExamples();
+                }
                 windowSamples += ds.numExamples();
                 if (state.iteration % options.logEvery() == 0 || b == batches.count() - 1) {
                     double secs = (System.nanoTime() - windowStart) / 1e9;
                     double speed = windowSamples / Math.max(secs, 1e-9);
-                    metrics.row(epoch, state.iteration, learningRate(net), loss, Double.NaN, speed, flips.flipRatio());
-                    String msg = String.format(Locale.ROOT, "epoch %d/%d batch %d/%d: loss %.4f, %.0f samples/s",
-                            epoch + 1, epochs, b + 1, batches.count(), loss, speed);
+                    double accuracy = windowCorrect < 0 ? Double.NaN : windowCorrect / (double) windowSamples;
+                    metrics.row(epoch, state.iteration, learningRate(net), loss, accuracy, Double.NaN, speed,
+                            flips.flipRatio());
+                    String stats = String.format(Locale.ROOT, "loss %.4f%s, %.0f samples/s", loss,
+                            Double.isNaN(accuracy) ? "" : String.format(Locale.ROOT, ", accuracy %.4f", accuracy),
+                            speed);
+                    String msg = String.format(Locale.ROOT, "epoch %d/%d batch %d/%d: %s", epoch + 1, epochs, b + 1,
+                            batches.count(), stats);
                     if (bar != null) {
-                        bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f, %.0f samples/s", loss, speed));
+                        bar.setExtraMessage(" " + stats);
                         log.fileOnly(msg);
                     } else {
                         log.line(msg);
                     }
                     windowStart = System.nanoTime();
                     windowSamples = 0;
+                    windowCorrect = 0;
                 }
                 if (bar != null) {
                     bar.stepTo(b + 1);
@@ -284,8 +305,12 @@ public final class Trainer {
         XYChart loss = new XYChartBuilder().width(560).height(400).title("train loss").xAxisTitle("epoch")
                 .yAxisTitle("loss").build();
         loss.addSeries("train loss", x, state.history.stream().mapToDouble(r -> r.trainLoss).toArray());
-        XYChart acc = new XYChartBuilder().width(560).height(400).title("test accuracy").xAxisTitle("epoch")
+        XYChart acc = new XYChartBuilder().width(560).height(400).title("accuracy").xAxisTitle("epoch")
                 .yAxisTitle("accuracy").build();
+        double[] train = state.history.stream().mapToDouble(r -> r.trainAccuracy).toArray();
+        if (java.util.Arrays.stream(train).allMatch(Double::isFinite)) {
+            acc.addSeries("train accuracy", x, train);
+        }
         acc.addSeries("test accuracy", x, state.history.stream().mapToDouble(r -> r.testAccuracy).toArray());
         Figures.writeSideBySide(List.of(loss, acc), options.runDir().resolve("curves.png"));
     }

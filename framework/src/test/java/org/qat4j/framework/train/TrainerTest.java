@@ -57,6 +57,10 @@ class TrainerTest {
         }
         List<String> csv = Files.readAllLines(a.resolve("metrics.csv"));
         assertEquals(MetricsCsv.HEADER, csv.get(0));
+        for (String row : csv.subList(1, csv.size())) {
+            double trainAccuracy = Double.parseDouble(row.split(",", -1)[4]);
+            assertTrue(trainAccuracy >= 0 && trainAccuracy <= 1, "train accuracy in every row: " + row);
+        }
         assertTrue(Files.size(a.resolve("curves.png")) > 1000);
         assertTrue(Files.readString(a.resolve("train.log")).contains("epoch 2/2: train loss"));
     }
