@@ -50,4 +50,35 @@ public class CheckpointState {
     public double epochSeconds;
     public long epochCorrect;
     public long epochSeen;
+
+    /**
+     * Accounts one finished training step: the position moves to the next batch and the epoch's running sums grow;
+     * {@code correct} is negative when the model's training accuracy is not available.
+     */
+    void step(double loss, long correct, int examples, double seconds) {
+        iteration++;
+        batch++;
+        epochLossSum += loss;
+        epochLossCount++;
+        epochSeconds += seconds;
+        if (correct >= 0) {
+            epochCorrect += correct;
+            epochSeen += examples;
+        }
+    }
+
+    /** Closes the epoch after its evaluation: records it, moves to the next epoch's start, clears the sums. */
+    EpochRecord closeEpoch(double testAccuracy) {
+        EpochRecord r = new EpochRecord(epoch, epochLossSum / Math.max(1, epochLossCount),
+                epochSeen == 0 ? Double.NaN : epochCorrect / (double) epochSeen, testAccuracy, epochSeconds);
+        history.add(r);
+        epoch++;
+        batch = 0;
+        epochLossSum = 0;
+        epochLossCount = 0;
+        epochSeconds = 0;
+        epochCorrect = 0;
+        epochSeen = 0;
+        return r;
+    }
 }

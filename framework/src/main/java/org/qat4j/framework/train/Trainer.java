@@ -111,58 +111,36 @@ public final class Trainer {
             Recipe.Data data = recipe.loadData(options.dataDir());
             int batchSize = recipe.batchSize.get();
             int perEpoch = (data.train().size() + batchSize - 1) / batchSize;
-            int epochs = recipe.epochs.get();
-            long seed = recipe.seed.get();
             ComputationGraph net = loaded != null ? loaded.model() : recipe.buildModel(perEpoch);
             if (loaded == null) {
                 net.init();
             }
-            FlipRatioListener flips = new FlipRatioListener();
-            TrainAccuracyListener hits = new TrainAccuracyListener();
-            ProfileReport profile = options.profile() ? new ProfileReport() : null;
-            if (profile != null) {
-                net.setListeners(profile.clock(), flips, hits);
-            } else {
-                net.setListeners(flips, hits);
-            }
             log.line(String.format(Locale.ROOT, "%s %s: %d train / %d test images from %s, %d epochs of %d batches"
                     + " of %d", loaded == null ? "training" : "resuming at epoch " + (state.epoch + 1) + " batch "
                     + state.batch + " (" + loaded.path().getFileName() + ")", recipe.name(), data.train().size(),
-                    data.test().size(), data.source(), epochs, perEpoch, batchSize));
+                    data.test().size(), data.source(), recipe.epochs.get(), perEpoch, batchSize));
             log.fileOnly("hyperparameters: " + state.hyperparameters);
-            Path last = loaded == null ? null : loaded.path();
+            Running run = new Running(recipe, net, state, store, log, loaded == null ? null : loaded.path());
             try (MetricsCsv metrics = new MetricsCsv(options.runDir().resolve("metrics.csv"), state.iteration);
                     StopOnSignal stop = new StopOnSignal()) {
-                for (int epoch = state.epoch; epoch < epochs; epoch++) {
+                while (state.epoch < run.epochs) {
+                    int epoch = state.epoch;
                     net.getConfiguration().setEpochCount(epoch);
-                    EpochBatches batches = new EpochBatches(data.train(), batchSize, seed, epoch);
-                    last = trainEpoch(net, batches, seed, epoch, epochs, state, store, metrics, flips, hits, profile,
-                            stop, log, last);
+                    run.trainEpoch(new EpochBatches(data.train(), batchSize, run.seed, epoch), metrics, stop);
                     double accuracy = evaluate(net, data.test(), batchSize);
-                    double meanLoss = state.epochLossSum / Math.max(1, state.epochLossCount);
-                    double trainAccuracy = state.epochSeen == 0 ? Double.NaN
-                            : state.epochCorrect / (double) state.epochSeen;
-                    state.history.add(new CheckpointState.EpochRecord(epoch, meanLoss, trainAccuracy, accuracy,
-                            state.epochSeconds));
-                    metrics.row(epoch, state.iteration, learningRate(net), meanLoss, trainAccuracy, accuracy,
-                            Double.NaN, flips.flipRatio());
-                    state.epoch = epoch + 1;
-                    state.batch = 0;
-                    state.epochLossSum = 0;
-                    state.epochLossCount = 0;
-                    state.epochSeconds = 0;
-                    state.epochCorrect = 0;
-                    state.epochSeen = 0;
+                    CheckpointState.EpochRecord r = state.closeEpoch(accuracy);
+                    metrics.row(epoch, state.iteration, learningRate(net), r.trainLoss, r.trainAccuracy, accuracy,
+                            Double.NaN, run.flips.flipRatio());
                     boolean best = accuracy > state.bestAccuracy;
                     if (best) {
                         state.bestAccuracy = accuracy;
                         state.bestCheckpoint = String.format("ckpt-%012d", state.iteration);
                     }
-                    last = store.save(net, state);
-                    store.prune(options.keep(), state.bestCheckpoint);
+                    run.checkpoint();
                     log.line(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f%s, test accuracy %.4f%s",
-                            epoch + 1, epochs, meanLoss, Double.isNaN(trainAccuracy) ? "" : String.format(Locale.ROOT,
-                            ", train accuracy %.4f", trainAccuracy), accuracy, best ? " (best)" : ""));
+                            epoch + 1, run.epochs, r.trainLoss, Double.isNaN(r.trainAccuracy) ? ""
+                            : String.format(Locale.ROOT, ", train accuracy %.4f", r.trainAccuracy), accuracy,
+                            best ? " (best)" : ""));
                     curves(state);
                 }
             }
@@ -170,110 +148,133 @@ public final class Trainer {
                     : state.history.get(state.history.size() - 1).testAccuracy;
             String hash = ParamsHash.of(net);
             log.line(String.format(Locale.ROOT, "done: test accuracy %.4f after %d iterations; last checkpoint %s",
-                    finalAccuracy, state.iteration, last));
+                    finalAccuracy, state.iteration, run.last));
             log.line("params sha256: " + hash);
-            return new Result(finalAccuracy, state.iteration, hash, last);
+            return new Result(finalAccuracy, state.iteration, hash, run.last);
         }
     }
 
-    /** Trains the epoch from the batch the state points at; returns the newest checkpoint. */
-    private Path trainEpoch(ComputationGraph net, EpochBatches batches, long seed, int epoch, int epochs,
-            CheckpointState state, CheckpointStore store, MetricsCsv metrics, FlipRatioListener flips,
-            TrainAccuracyListener hits, ProfileReport profile, StopOnSignal stop, RunLog log, Path last)
-            throws IOException {
-        int first = state.batch;
-        ProgressBar bar = options.terminal() ? new ProgressBarBuilder().setTaskName("epoch " + (epoch + 1) + "/"
-                + epochs).setInitialMax(batches.count()).startsFrom(first, java.time.Duration.ZERO)
-                .setStyle(ProgressBarStyle.ASCII).showSpeed().setUnit(" batches", 1).build() : null;
-        if (profile != null) {
-            profile.reset();
-            org.qat4j.layers.Profiler.enable(true);
+    /** One run in progress: the model, where it stands, where it is saved and logged, what listens to it. */
+    private final class Running {
+
+        final ComputationGraph net;
+        final CheckpointState state;
+        final CheckpointStore store;
+        final RunLog log;
+        final int epochs;
+        final long seed;
+        final FlipRatioListener flips = new FlipRatioListener();
+        final TrainAccuracyListener hits = new TrainAccuracyListener();
+        final ProfileReport profile = options.profile() ? new ProfileReport() : null;
+        Path last;
+
+        Running(Recipe recipe, ComputationGraph net, CheckpointState state, CheckpointStore store, RunLog log,
+                Path last) {
+            this.net = net;
+            this.state = state;
+            this.store = store;
+            this.log = log;
+            this.last = last;
+            epochs = recipe.epochs.get();
+            seed = recipe.seed.get();
+            if (profile != null) {
+                net.setListeners(profile.clock(), flips, hits);
+            } else {
+                net.setListeners(flips, hits);
+            }
         }
-        try {
-            long windowStart = System.nanoTime();
-            long windowSamples = 0;
-            long windowCorrect = 0;
-            for (int b = first; b < batches.count(); b++) {
-                long t0 = System.nanoTime();
-                DataSet ds = batches.batch(b);
-                Nd4j.getRandom().setSeed(seed * 1_000_003L + state.iteration);
-                long t1 = System.nanoTime();
-                net.fit(ds);
-                long t2 = System.nanoTime();
-                double loss = net.score();
-                // DL4J's losses clip probabilities, so a NaN model can still report a finite loss: check both
-                if (!Double.isFinite(loss) || !Double.isFinite(net.params().sumNumber().doubleValue())) {
-                    throw new TrainingFailedException(String.format(Locale.ROOT, "training diverged (loss %s, or "
-                            + "non-finite parameters) at epoch %d batch %d (iteration %d); stopped; the last good "
-                            + "checkpoint is %s", loss, epoch + 1, b, state.iteration + 1,
-                            last == null ? "none" : last));
+
+        Path checkpoint() throws IOException {
+            last = store.save(net, state);
+            store.prune(options.keep(), state.bestCheckpoint);
+            return last;
+        }
+
+        /** Trains the epoch from the batch the state points at. */
+        void trainEpoch(EpochBatches batches, MetricsCsv metrics, StopOnSignal stop) throws IOException {
+            int epoch = state.epoch;
+            ProgressBar bar = options.terminal() ? new ProgressBarBuilder().setTaskName("epoch " + (epoch + 1) + "/"
+                    + epochs).setInitialMax(batches.count()).startsFrom(state.batch, java.time.Duration.ZERO)
+                    .setStyle(ProgressBarStyle.ASCII).showSpeed().setUnit(" batches", 1).build() : null;
+            if (profile != null) {
+                profile.reset();
+                org.qat4j.layers.Profiler.enable(true);
+            }
+            try {
+                long windowStart = System.nanoTime();
+                long windowSamples = 0;
+                long windowCorrect = 0;
+                for (int b = state.batch; b < batches.count(); b++) {
+                    long t0 = System.nanoTime();
+                    DataSet ds = batches.batch(b);
+                    Nd4j.getRandom().setSeed(seed * 1_000_003L + state.iteration);
+                    long t1 = System.nanoTime();
+                    net.fit(ds);
+                    long t2 = System.nanoTime();
+                    double loss = net.score();
+                    // DL4J's losses clip probabilities, so a NaN model can still report a finite loss: check both
+                    if (!Double.isFinite(loss) || !Double.isFinite(net.params().sumNumber().doubleValue())) {
+                        throw new TrainingFailedException(String.format(Locale.ROOT, "training diverged (loss %s, "
+                                + "or non-finite parameters) at epoch %d batch %d (iteration %d); stopped; the last "
+                                + "good checkpoint is %s", loss, epoch + 1, b, state.iteration + 1,
+                                last == null ? "none" : last));
+                    }
+                    if (profile != null) {
+                        profile.add(t0, t1, t2, System.nanoTime());
+                    }
+                    long correct = hits.correct(ds.getLabels());
+                    state.step(loss, correct, ds.numExamples(), (t2 - t0) / 1e9);
+                    windowCorrect = correct < 0 || windowCorrect < 0 ? -1 : windowCorrect + correct;
+                    windowSamples += ds.numExamples();
+                    if (state.iteration % options.logEvery() == 0 || b == batches.count() - 1) {
+                        double secs = (System.nanoTime() - windowStart) / 1e9;
+                        double speed = windowSamples / Math.max(secs, 1e-9);
+                        double accuracy = windowCorrect < 0 ? Double.NaN : windowCorrect / (double) windowSamples;
+                        metrics.row(epoch, state.iteration, learningRate(net), loss, accuracy, Double.NaN, speed,
+                                flips.flipRatio());
+                        String stats = String.format(Locale.ROOT, "loss %.4f%s, %.0f samples/s", loss,
+                                Double.isNaN(accuracy) ? "" : String.format(Locale.ROOT, ", accuracy %.4f", accuracy),
+                                speed);
+                        String msg = String.format(Locale.ROOT, "epoch %d/%d batch %d/%d: %s", epoch + 1, epochs,
+                                b + 1, batches.count(), stats);
+                        if (bar != null) {
+                            bar.setExtraMessage(" " + stats);
+                            log.fileOnly(msg);
+                        } else {
+                            log.line(msg);
+                        }
+                        windowStart = System.nanoTime();
+                        windowSamples = 0;
+                        windowCorrect = 0;
+                    }
+                    if (bar != null) {
+                        bar.stepTo(b + 1);
+                    }
+                    if (stop.requested()) {
+                        String msg = String.format(Locale.ROOT, "stopped by a signal at epoch %d batch %d/%d "
+                                + "(iteration %d); checkpoint %s written; continue with 'qat4j resume %s'", epoch + 1,
+                                b + 1, batches.count(), state.iteration, checkpoint().getFileName(),
+                                options.runDir());
+                        log.line(msg);
+                        throw new TrainingStoppedException(msg);
+                    }
+                    if (options.checkpointEvery() > 0 && state.iteration % options.checkpointEvery() == 0
+                            && b < batches.count() - 1) {
+                        checkpoint();
+                    }
+                }
+            } finally {
+                if (bar != null) {
+                    bar.close();
                 }
                 if (profile != null) {
-                    profile.add(t0, t1, t2, System.nanoTime());
+                    org.qat4j.layers.Profiler.enable(false);
                 }
-                state.epochSeconds += (t2 - t0) / 1e9;
-                state.iteration++;
-                state.batch = b + 1;
-                state.epochLossSum += loss;
-                state.epochLossCount++;
-                long correct = hits.correct(ds.getLabels());
-                windowCorrect = correct < 0 || windowCorrect < 0 ? -1 : windowCorrect + correct;
-                if (correct >= 0) {
-                    state.epochCorrect += correct;
-                    state.epochSeen += ds.numExamples();
-                }
-                windowSamples += ds.numExamples();
-                if (state.iteration % options.logEvery() == 0 || b == batches.count() - 1) {
-                    double secs = (System.nanoTime() - windowStart) / 1e9;
-                    double speed = windowSamples / Math.max(secs, 1e-9);
-                    double accuracy = windowCorrect < 0 ? Double.NaN : windowCorrect / (double) windowSamples;
-                    metrics.row(epoch, state.iteration, learningRate(net), loss, accuracy, Double.NaN, speed,
-                            flips.flipRatio());
-                    String stats = String.format(Locale.ROOT, "loss %.4f%s, %.0f samples/s", loss,
-                            Double.isNaN(accuracy) ? "" : String.format(Locale.ROOT, ", accuracy %.4f", accuracy),
-                            speed);
-                    String msg = String.format(Locale.ROOT, "epoch %d/%d batch %d/%d: %s", epoch + 1, epochs, b + 1,
-                            batches.count(), stats);
-                    if (bar != null) {
-                        bar.setExtraMessage(" " + stats);
-                        log.fileOnly(msg);
-                    } else {
-                        log.line(msg);
-                    }
-                    windowStart = System.nanoTime();
-                    windowSamples = 0;
-                    windowCorrect = 0;
-                }
-                if (bar != null) {
-                    bar.stepTo(b + 1);
-                }
-                if (stop.requested()) {
-                    Path saved = store.save(net, state);
-                    store.prune(options.keep(), state.bestCheckpoint);
-                    String msg = String.format(Locale.ROOT, "stopped by a signal at epoch %d batch %d/%d (iteration "
-                            + "%d); checkpoint %s written; continue with 'qat4j resume %s'", epoch + 1, b + 1,
-                            batches.count(), state.iteration, saved.getFileName(), options.runDir());
-                    log.line(msg);
-                    throw new TrainingStoppedException(msg);
-                }
-                if (options.checkpointEvery() > 0 && state.iteration % options.checkpointEvery() == 0
-                        && b < batches.count() - 1) {
-                    last = store.save(net, state);
-                    store.prune(options.keep(), state.bestCheckpoint);
-                }
-            }
-        } finally {
-            if (bar != null) {
-                bar.close();
             }
             if (profile != null) {
-                org.qat4j.layers.Profiler.enable(false);
+                profile.render("epoch " + (epoch + 1)).lines().forEach(log::line);
             }
         }
-        if (profile != null) {
-            profile.render("epoch " + (epoch + 1)).lines().forEach(log::line);
-        }
-        return last;
     }
 
     /** Accuracy on a data set, in minibatches, inference mode. */
