@@ -6,22 +6,31 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The minibatches of one epoch in a shuffled order that is a pure function of (seed, epoch): a run resumed at
- * batch k of epoch e sees exactly the batches the uninterrupted run saw. The last partial batch is kept.
+ * The minibatches of one epoch in a shuffled order that is a pure function of (seed, epoch), optionally augmented
+ * with transforms drawn from (seed, epoch, batch): a run resumed at batch k of epoch e sees exactly the batches the
+ * uninterrupted run saw. The last partial batch is kept.
  */
 public final class EpochBatches {
 
     private final LabeledImages data;
     private final int batchSize;
     private final int[] order;
+    private final ImageAugmentation augmentation;
+    private final long epochSeed;
 
     public EpochBatches(LabeledImages data, int batchSize, long seed, int epoch) {
+        this(data, batchSize, seed, epoch, ImageAugmentation.NONE);
+    }
+
+    public EpochBatches(LabeledImages data, int batchSize, long seed, int epoch, ImageAugmentation augmentation) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1 (got " + batchSize + ")");
         }
         this.data = data;
         this.batchSize = batchSize;
-        this.order = permutation(data.size(), new Random(seed * 1_000_003L + epoch));
+        this.epochSeed = seed * 1_000_003L + epoch;
+        this.order = permutation(data.size(), new Random(epochSeed));
+        this.augmentation = augmentation;
     }
 
     private static int[] permutation(int n, Random rnd) {
@@ -47,7 +56,11 @@ public final class EpochBatches {
         int from = k * batchSize;
         int to = Math.min(from + batchSize, data.size());
         int[] rows = java.util.Arrays.copyOfRange(order, from, to);
-        return examples(data, rows);
+        DataSet ds = examples(data, rows);
+        if (!augmentation.isNone()) {
+            ds.setFeatures(augmentation.apply(ds.getFeatures(), new Random(epochSeed * 1_000_003L + k)));
+        }
+        return ds;
     }
 
     /** The given examples in the given order. */

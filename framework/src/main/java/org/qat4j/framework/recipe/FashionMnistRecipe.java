@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.qat4j.framework.data.FashionMnist;
+import org.qat4j.framework.data.ImageAugmentation;
 
 /**
  * Base of the Fashion-MNIST classification recipes: 28x28x1 input named {@code in}, ten classes, accuracy as the
@@ -24,11 +25,16 @@ public abstract class FashionMnistRecipe extends Recipe {
             Integer.MAX_VALUE, "use only the first N training images (0 = all)");
     public final Hyperparameters.Param<Integer> testLimit = hyperparameters().integer("testLimit", 0, 0,
             Integer.MAX_VALUE, "evaluate on the first N test images (0 = all)");
+    public final Hyperparameters.Param<Boolean> flip = hyperparameters().flag("flip", false,
+            "augment: mirror training images left-right with probability 1/2");
+    public final Hyperparameters.Param<Integer> shift = hyperparameters().integer("shift", 0, 0, 8,
+            "augment: translate training images by up to N pixels each way (zero fill)");
 
     @Override
     public Data loadData(Path dataDir) throws IOException {
         FashionMnist f = FashionMnist.load(dataDir);
-        return new Data(f.source(), f.train().limit(trainLimit.get()), f.test().limit(testLimit.get()));
+        return new Data(f.source(), f.train().limit(trainLimit.get()), f.test().limit(testLimit.get()),
+                new ImageAugmentation(flip.get(), shift.get()));
     }
 
     @Override

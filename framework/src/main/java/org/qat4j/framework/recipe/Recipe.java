@@ -3,6 +3,7 @@ package org.qat4j.framework.recipe;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.qat4j.framework.data.ImageAugmentation;
 import org.qat4j.framework.data.LabeledImages;
 
 /**
@@ -44,7 +45,11 @@ public abstract class Recipe {
     /** The model's input types, for summaries. */
     public abstract org.deeplearning4j.nn.conf.inputs.InputType[] inputTypes();
 
-    /** The training and evaluation sets. */
-    public record Data(String source, LabeledImages train, LabeledImages test) {
+    /** The training and evaluation sets, and the random transforms applied to training batches. */
+    public record Data(String source, LabeledImages train, LabeledImages test, ImageAugmentation augmentation) {
+
+        public Data(String source, LabeledImages train, LabeledImages test) {
+            this(source, train, test, ImageAugmentation.NONE);
+        }
     }
 }

@@ -126,7 +126,8 @@ public final class Trainer {
                 while (state.epoch < run.epochs) {
                     int epoch = state.epoch;
                     net.getConfiguration().setEpochCount(epoch);
-                    run.trainEpoch(new EpochBatches(data.train(), batchSize, run.seed, epoch), metrics, stop);
+                    run.trainEpoch(new EpochBatches(data.train(), batchSize, run.seed, epoch, data.augmentation()),
+                            metrics, stop);
                     double accuracy = evaluate(net, data.test(), batchSize);
                     CheckpointState.EpochRecord r = state.closeEpoch(accuracy);
                     metrics.row(epoch, state.iteration, learningRate(net), r.trainLoss, r.trainAccuracy, accuracy,

@@ -13,7 +13,10 @@ import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class DataTest {
 
@@ -116,5 +119,54 @@ class DataTest {
         assertEquals(8, a.batch(3).numExamples());
         assertArrayEquals(new long[] {64, 1, 28, 28}, a2.getFeatures().shape());
         assertEquals(64.0, a2.getLabels().sumNumber().doubleValue(), 0);
+    }
+
+    @Test
+    void augmentationIsDeterministicPerBatchAndMovesPixelsAsDeclared() throws Exception {
+        LabeledImages train = FashionMnist.bundled().train().limit(200);
+        ImageAugmentation aug = new ImageAugmentation(true, 2);
+        EpochBatches a = new EpochBatches(train, 64, 7, 3, aug);
+        EpochBatches plain = new EpochBatches(train, 64, 7, 3);
+        assertEquals(a.batch(1).getFeatures(), new EpochBatches(train, 64, 7, 3, aug).batch(1).getFeatures());
+        assertEquals(plain.batch(1).getLabels(), a.batch(1).getLabels(), "same examples, same order");
+        INDArray x = plain.batch(1).getFeatures();
+        INDArray y = a.batch(1).getFeatures();
+        int changed = 0;
+        for (int i = 0; i < x.size(0); i++) {
+            INDArray src = x.get(NDArrayIndex.point(i), NDArrayIndex.point(0));
+            INDArray got = y.get(NDArrayIndex.point(i), NDArrayIndex.point(0));
+            boolean found = false;
+            for (int mirror = 0; mirror < 2 && !found; mirror++) {
+                for (int dy = -2; dy <= 2 && !found; dy++) {
+                    for (int dx = -2; dx <= 2 && !found; dx++) {
+                        found = got.equals(moved(src, mirror == 1, dy, dx));
+                        if (found && (mirror == 1 || dy != 0 || dx != 0)) {
+                            changed++;
+                        }
+                    }
+                }
+            }
+            assertTrue(found, "example " + i + " is not a flip/shift of its source");
+        }
+        assertTrue(changed > x.size(0) / 2, "most examples are transformed: " + changed);
+        assertTrue(!a.batch(1).getFeatures().equals(a.batch(2).getFeatures()));
+        assertThrows(IllegalArgumentException.class, () -> new ImageAugmentation(false, -1));
+    }
+
+    /** The reference transform, pixel by pixel: mirror, then translate with zero fill. */
+    private static INDArray moved(INDArray img, boolean mirror, int dy, int dx) {
+        int h = (int) img.size(0);
+        int w = (int) img.size(1);
+        INDArray out = Nd4j.zeros(img.dataType(), h, w);
+        for (int r = 0; r < h; r++) {
+            for (int c = 0; c < w; c++) {
+                int sr = r - dy;
+                int sc = c - dx;
+                if (sr >= 0 && sr < h && sc >= 0 && sc < w) {
+                    out.putScalar(r, c, img.getDouble(sr, mirror ? w - 1 - sc : sc));
+                }
+            }
+        }
+        return out;
     }
 }

@@ -23,6 +23,9 @@ public class TinyRecipe extends FashionMnistRecipe {
         learningRate.set(5e-3);
         trainLimit.set(256);
         testLimit.set(128);
+        // the resume tests then cover augmented batches too
+        flip.set(true);
+        shift.set(2);
     }
 
     @Override
