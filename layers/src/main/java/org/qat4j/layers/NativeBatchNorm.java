@@ -20,8 +20,8 @@ import org.qat4j.layers.params.ParamEntry;
  * </pre>
  * The backward includes the dependence of mu and var on x: with x^ = (x - mu) / sqrt(var + eps) and M values per
  * channel, dbeta = sum dy, dgamma = sum dy x^, dx = gamma / sqrt(var + eps) (dy - dbeta / M - x^ dgamma / M).
- * The training forward keeps x^ and 1 / sqrt(var + eps) for the backward. The running statistics are non-trainable parameters
- * (saved with the model, never touched by the updater).
+ * The training forward keeps x^ and 1 / sqrt(var + eps) for the backward. The running statistics are non-trainable
+ * parameters (saved with the model, never touched by the updater).
  */
 public class NativeBatchNorm extends ChannelLayer {
 

@@ -38,9 +38,4 @@ public abstract class ChannelLayerImpl<C extends FeedForwardLayer> extends Quant
     protected static INDArray sumPerChannel(INDArray g) {
         return g.rank() == 4 ? g.sum(0, 2, 3) : g.sum(0);
     }
-
-    /** Axes a per-channel statistic reduces over. */
-    protected static int[] reduceAxes(INDArray x) {
-        return x.rank() == 4 ? new int[] {0, 2, 3} : new int[] {0};
-    }
 }
