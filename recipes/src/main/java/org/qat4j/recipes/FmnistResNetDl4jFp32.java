@@ -11,7 +11,7 @@ import org.qat4j.estimators.Quantizer;
  * {@code fmnist-resnet-dl4j-fp32}: the FP32 ResNet built from DL4J's own {@code ConvolutionLayer} and
  * {@code BatchNormalization}, for throughput comparisons with the qat4j layers (BENCHMARKS.md).
  */
-public class FmnistResNetDl4jFp32 extends FmnistResNet {
+public class FmnistResNetDl4jFp32 extends FmnistResNetFp32 {
 
     @Override
     public String name() {
@@ -21,16 +21,6 @@ public class FmnistResNetDl4jFp32 extends FmnistResNet {
     @Override
     public String description() {
         return "the FP32 ResNet on DL4J's own convolution and batch-norm layers (speed reference)";
-    }
-
-    @Override
-    protected Quantizer weights() {
-        return null;
-    }
-
-    @Override
-    protected Quantizer activations() {
-        return null;
     }
 
     @Override
