@@ -66,9 +66,28 @@ public final class FashionMnistDownload {
         return Map.copyOf(m);
     }
 
-    /** Makes {@code dir} hold every file, verified; returns the names it had to fetch. */
+    /**
+     * Makes {@code dir} hold every file, verified; returns the names it had to fetch. A directory this call had to
+     * create is removed again when the download fails before anything was stored in it.
+     */
     public List<String> into(Path dir, Consumer<String> progress) throws IOException, InterruptedException {
+        boolean created = !Files.exists(dir);
         Files.createDirectories(dir);
+        try {
+            return fetchMissing(dir, progress);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (created) {
+                try (var entries = Files.list(dir)) {
+                    if (entries.findAny().isEmpty()) {
+                        Files.delete(dir);
+                    }
+                }
+            }
+            throw e;
+        }
+    }
+
+    private List<String> fetchMissing(Path dir, Consumer<String> progress) throws IOException, InterruptedException {
         List<String> fetched = new ArrayList<>();
         for (Map.Entry<String, String> e : new TreeMap<>(sha256).entrySet()) {
             Path target = dir.resolve(e.getKey());

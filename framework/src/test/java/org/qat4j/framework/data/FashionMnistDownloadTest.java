@@ -114,6 +114,16 @@ class FashionMnistDownloadTest {
     }
 
     @Test
+    void anUnreachableServerLeavesNoDirectoryBehind() {
+        FashionMnistDownload download = download();
+        server.stop(0);
+        Path dir = tmp.resolve("fresh");
+        IOException e = assertThrows(IOException.class, () -> download.into(dir, s -> { }));
+        assertTrue(e.getMessage().startsWith("cannot download "), e.getMessage());
+        assertFalse(Files.exists(dir), "the directory the download created is removed again");
+    }
+
+    @Test
     void releaseDigestsMatchDebiansCopyWhenInstalled() throws IOException {
         Path system = Path.of(FashionMnist.SYSTEM_DIR);
         Assumptions.assumeTrue(Files.isRegularFile(system.resolve("t10k-labels-idx1-ubyte.gz")));
