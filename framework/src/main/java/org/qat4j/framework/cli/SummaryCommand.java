@@ -44,8 +44,7 @@ final class SummaryCommand implements Command {
         if (line.hasOption("recipe")) {
             recipe = Recipes.create(line.getOptionValue("recipe"));
             recipe.hyperparameters().setAll(KeyValues.parse(line.getOptionValues("set")));
-            net = recipe.buildModel(1);
-            net.init();
+            net = recipe.model(1);
         } else {
             if (line.hasOption("set")) {
                 throw new UsageException("summary: --set applies to --recipe only");

@@ -29,6 +29,8 @@ public abstract class FashionMnistRecipe extends Recipe {
             "augment: mirror training images left-right with probability 1/2");
     public final Hyperparameters.Param<Integer> shift = hyperparameters().integer("shift", 0, 0, 8,
             "augment: translate training images by up to N pixels each way (zero fill)");
+    public final Hyperparameters.Param<Double> weightDecay = hyperparameters().real("weightDecay", 0.0, 0.0, 1.0,
+            "decoupled weight decay of conv and dense weights, w -= lr * weightDecay * w (0 = off)");
 
     @Override
     public Data loadData(Path dataDir) throws IOException {
@@ -42,11 +44,19 @@ public abstract class FashionMnistRecipe extends Recipe {
         return new InputType[] {InputType.convolutional(28, 28, 1)};
     }
 
-    /** A graph builder with the recipe's seed, optimiser and input; add layers and the output. */
+    /**
+     * A graph builder with the recipe's seed, optimiser (AdamW when {@code weightDecay} is set: the decay is
+     * DL4J's {@code WeightDecay} with the learning rate applied, on weights only, not on biases or norm
+     * parameters) and input; add layers and the output.
+     */
     protected ComputationGraphConfiguration.GraphBuilder graph(int iterationsPerEpoch) {
-        return new NeuralNetConfiguration.Builder().seed(seed.get()).dataType(DataType.FLOAT)
-                .updater(new Adam(new CosineDecaySchedule(learningRate.get(), epochs.get() * iterationsPerEpoch)))
-                .weightInit(WeightInit.XAVIER).trainingWorkspaceMode(WorkspaceMode.ENABLED)
+        NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder().seed(seed.get())
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(new CosineDecaySchedule(learningRate.get(), epochs.get() * iterationsPerEpoch)));
+        if (weightDecay.get() > 0) {
+            b.weightDecay(weightDecay.get(), true);
+        }
+        return b.weightInit(WeightInit.XAVIER).trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED).graphBuilder().addInputs(INPUT)
                 .setInputTypes(inputTypes());
     }

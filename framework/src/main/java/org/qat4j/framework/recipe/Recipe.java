@@ -2,7 +2,14 @@ package org.qat4j.framework.recipe;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.learning.regularization.Regularization;
 import org.qat4j.framework.data.ImageAugmentation;
 import org.qat4j.framework.data.LabeledImages;
 
@@ -39,8 +46,32 @@ public abstract class Recipe {
     /** Training and evaluation data. */
     public abstract Data loadData(Path dataDir) throws IOException;
 
-    /** The model, freshly initialised; {@code iterationsPerEpoch} lets the learning-rate schedule span the run. */
+    /**
+     * The model, not yet initialised; {@code iterationsPerEpoch} lets the learning-rate schedule span the run.
+     * Callers use {@link #model(int)}.
+     */
     public abstract ComputationGraph buildModel(int iterationsPerEpoch);
+
+    /**
+     * {@link #buildModel}, initialised, with every layer's regularization made distinct: DL4J 1.0.0-M2.1 copies a
+     * network-wide {@code weightDecay} into each layer and then appends it once more while validating the layer,
+     * which would apply the decay twice.
+     */
+    public final ComputationGraph model(int iterationsPerEpoch) {
+        ComputationGraph net = buildModel(iterationsPerEpoch);
+        for (GraphVertex v : net.getConfiguration().getVertices().values()) {
+            if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof BaseLayer layer) {
+                layer.setRegularization(distinct(layer.getRegularization()));
+                layer.setRegularizationBias(distinct(layer.getRegularizationBias()));
+            }
+        }
+        net.init();
+        return net;
+    }
+
+    private static List<Regularization> distinct(List<Regularization> r) {
+        return r == null ? null : new ArrayList<>(new LinkedHashSet<>(r));
+    }
 
     /** The model's input types, for summaries. */
     public abstract org.deeplearning4j.nn.conf.inputs.InputType[] inputTypes();

@@ -111,10 +111,7 @@ public final class Trainer {
             Recipe.Data data = recipe.loadData(options.dataDir());
             int batchSize = recipe.batchSize.get();
             int perEpoch = (data.train().size() + batchSize - 1) / batchSize;
-            ComputationGraph net = loaded != null ? loaded.model() : recipe.buildModel(perEpoch);
-            if (loaded == null) {
-                net.init();
-            }
+            ComputationGraph net = loaded != null ? loaded.model() : recipe.model(perEpoch);
             log.line(String.format(Locale.ROOT, "%s %s: %d train / %d test images from %s, %d epochs of %d batches"
                     + " of %d", loaded == null ? "training" : "resuming at epoch " + (state.epoch + 1) + " batch "
                     + state.batch + " (" + loaded.path().getFileName() + ")", recipe.name(), data.train().size(),

@@ -20,8 +20,7 @@ class TrainAccuracyListenerTest {
     void countsTheSamePredictionsAsTheTrainingForwardPass() throws Exception {
         TinyRecipe recipe = (TinyRecipe) Recipes.create("tiny");
         recipe.learningRate.set(0.0);
-        ComputationGraph net = recipe.buildModel(10);
-        net.init();
+        ComputationGraph net = recipe.model(10);
         TrainAccuracyListener hits = new TrainAccuracyListener();
         net.setListeners(hits);
         DataSet ds = new EpochBatches(FashionMnist.bundled().train().limit(48), 48, 1, 0).batch(0);
