@@ -207,9 +207,11 @@ public final class Trainer {
                     DataSet ds = batches.batch(b);
                     Nd4j.getRandom().setSeed(seed * 1_000_003L + state.iteration);
                     long t1 = System.nanoTime();
+                    // DL4J's score adds the regularization penalty of the parameters the step started from
+                    double penalty = net.calcRegularizationScore(true);
                     net.fit(ds);
                     long t2 = System.nanoTime();
-                    double loss = net.score();
+                    double loss = net.score() - penalty;
                     // DL4J's losses clip probabilities, so a NaN model can still report a finite loss: check both
                     if (!Double.isFinite(loss) || !Double.isFinite(net.params().sumNumber().doubleValue())) {
                         throw new TrainingFailedException(String.format(Locale.ROOT, "training diverged (loss %s, "

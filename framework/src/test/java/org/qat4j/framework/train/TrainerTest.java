@@ -25,6 +25,11 @@ class TrainerTest {
     private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
 
     private Trainer trainer(Path dir, int checkpointEvery) throws Exception {
+        return new Trainer(new Trainer.Options(dir, sampleData(), checkpointEvery, 50, 4, false), QUIET);
+    }
+
+    /** The bundled sample as a data directory. */
+    private Path sampleData() throws Exception {
         Path data = tmp.resolve("data");
         if (!Files.exists(data)) {
             Files.createDirectories(data);
@@ -36,7 +41,7 @@ class TrainerTest {
                 }
             }
         }
-        return new Trainer(new Trainer.Options(dir, data, checkpointEvery, 50, 4, false), QUIET);
+        return data;
     }
 
     @Test
@@ -63,6 +68,19 @@ class TrainerTest {
         }
         assertTrue(Files.size(a.resolve("curves.png")) > 1000);
         assertTrue(Files.readString(a.resolve("train.log")).contains("epoch 2/2: train loss"));
+    }
+
+    @Test
+    void theTrainLossIsTheDataLossWithoutTheWeightDecayPenalty() throws Exception {
+        double[] firstLoss = new double[2];
+        for (int i = 0; i < 2; i++) {
+            TinyRecipe recipe = (TinyRecipe) Recipes.create("tiny");
+            recipe.weightDecay.set(i == 0 ? 0.0 : 0.5);
+            Path dir = tmp.resolve("wd" + i);
+            new Trainer(new Trainer.Options(dir, sampleData(), 0, 2, 1, false), QUIET).start(recipe);
+            firstLoss[i] = Double.parseDouble(Files.readAllLines(dir.resolve("metrics.csv")).get(1).split(",")[3]);
+        }
+        assertEquals(firstLoss[0], firstLoss[1], 1e-4, "same parameters at the first step, same data loss");
     }
 
     @Test
@@ -126,9 +144,8 @@ class TrainerTest {
     @Test
     void profileReportsEveryQat4jLayerAndTheRest() throws Exception {
         Path a = tmp.resolve("profile");
-        trainer(a, 0);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new Trainer(new Trainer.Options(a, tmp.resolve("data"), 0, 2, 4, false, true),
+        new Trainer(new Trainer.Options(a, sampleData(), 0, 2, 4, false, true),
                 new PrintStream(out, true, StandardCharsets.UTF_8)).start(Recipes.create("tiny"));
         String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("profile, epoch 2 (ms per iteration over 8 iterations):"), text);
