@@ -22,12 +22,15 @@ final class CheckpointArgs {
         if (!Files.exists(p)) {
             throw new UsageException("no such checkpoint: " + p);
         }
-        Path runDir = p;
         if (Files.isRegularFile(p)) {
-            runDir = p.toAbsolutePath().getParent().getParent().getParent();
-        } else if (Files.isRegularFile(p.resolve("model.zip"))) {
-            runDir = p.toAbsolutePath().getParent().getParent();
+            if (!p.getFileName().toString().equals("model.zip")) {
+                throw new UsageException("not a checkpoint: " + p
+                        + " (give a run directory, a checkpoint directory or its model.zip)");
+            }
+            p = p.toAbsolutePath().getParent();
         }
+        // a checkpoint directory sits in RUN/checkpoints/
+        Path runDir = Files.isRegularFile(p.resolve("model.zip")) ? ancestor(p.toAbsolutePath(), 2) : p;
         CheckpointStore store = new CheckpointStore(runDir, Trainer.recipePackages());
         CheckpointStore.Loaded loaded;
         if (Files.isDirectory(p) && !Files.isRegularFile(p.resolve("model.zip"))) {
@@ -41,5 +44,13 @@ final class CheckpointArgs {
         Recipe recipe = Recipes.create(loaded.state().recipe);
         recipe.hyperparameters().setAll(loaded.state().hyperparameters);
         return new Opened(loaded, recipe);
+    }
+
+    private static Path ancestor(Path p, int levels) {
+        Path a = p;
+        for (int i = 0; i < levels && a.getParent() != null; i++) {
+            a = a.getParent();
+        }
+        return a;
     }
 }

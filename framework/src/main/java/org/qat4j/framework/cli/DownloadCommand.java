@@ -3,6 +3,7 @@ package org.qat4j.framework.cli;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -60,6 +61,9 @@ final class DownloadCommand implements Command {
             }
         }
         Path dir = Path.of(line.getOptionValue("out"));
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UsageException("download: " + dir + " is not a directory");
+        }
         new FashionMnistDownload(base).into(dir, s -> out.println(s));
         out.println("Fashion-MNIST is in " + dir + "; train with --data-dir " + dir + " or QAT4J_DATA=" + dir);
         return Qat4j.OK;

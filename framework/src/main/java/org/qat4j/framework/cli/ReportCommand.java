@@ -45,7 +45,8 @@ final class ReportCommand implements Command {
     public int run(CommandLine line, PrintStream out) throws IOException {
         Path dir = Path.of(line.getArgList().get(0));
         if (!Files.isDirectory(dir)) {
-            throw new UsageException("report: no directory " + dir);
+            throw new UsageException("report: " + (Files.exists(dir) ? dir + " is not a directory"
+                    : "no directory " + dir));
         }
         List<Path> runs = new ArrayList<>();
         if (Files.isDirectory(dir.resolve("checkpoints"))) {

@@ -75,7 +75,8 @@ public final class FashionMnist {
 
     private static FashionMnist fromDirectory(Path dir, String what) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("Fashion-MNIST directory not found: " + dir + " (from " + what + ")");
+            throw new IllegalArgumentException((Files.exists(dir) ? "Fashion-MNIST: " + dir + " is not a directory"
+                    : "Fashion-MNIST directory not found: " + dir) + " (from " + what + ")");
         }
         Opener open = name -> {
             Path p = find(dir, name);

@@ -112,6 +112,17 @@ class Qat4jCliTest {
     }
 
     @Test
+    void aFileWhereADirectoryBelongsIsNamedAsSuch() throws Exception {
+        Path file = dir.resolve("notes.txt");
+        Files.writeString(file, "not a run");
+        assertUsageError(run("eval", "--checkpoint", file.toString()), "not a checkpoint: " + file);
+        assertUsageError(run("summary", "--checkpoint", file.toString()), "not a checkpoint: " + file);
+        assertUsageError(run("report", file.toString()), file + " is not a directory");
+        assertUsageError(run("download", "fashion-mnist", "--out", file.toString()), file + " is not a directory");
+        assertEquals("not a run", Files.readString(file));
+    }
+
+    @Test
     void noArgumentsPrintsUsageAndExitsTwo() {
         Result r = run();
         assertEquals(Qat4j.USAGE, r.code());
