@@ -58,6 +58,8 @@ public final class Trainer {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException("the run directory " + dir + " is a file");
         }
+        // bad data is refused before the run directory exists, so a corrected command can use the same --out
+        Recipe.Data data = recipe.loadData(options.dataDir());
         Files.createDirectories(dir);
         CheckpointStore store = store(recipe);
         if (!store.list().isEmpty()) {
@@ -68,7 +70,7 @@ public final class Trainer {
             CheckpointState state = new CheckpointState();
             state.recipe = recipe.name();
             state.hyperparameters = recipe.hyperparameters().values();
-            return run(recipe, null, state, store);
+            return run(recipe, data, null, state, store);
         }
     }
 
@@ -86,7 +88,7 @@ public final class Trainer {
             }
             Recipe recipe = Recipes.create(loaded.state().recipe);
             recipe.hyperparameters().setAll(loaded.state().hyperparameters);
-            return run(recipe, loaded, loaded.state(), probe);
+            return run(recipe, recipe.loadData(options.dataDir()), loaded, loaded.state(), probe);
         }
     }
 
@@ -105,10 +107,9 @@ public final class Trainer {
         return out;
     }
 
-    private Result run(Recipe recipe, CheckpointStore.Loaded loaded, CheckpointState state, CheckpointStore store)
-            throws IOException {
+    private Result run(Recipe recipe, Recipe.Data data, CheckpointStore.Loaded loaded, CheckpointState state,
+            CheckpointStore store) throws IOException {
         try (RunLog log = new RunLog(options.runDir(), out)) {
-            Recipe.Data data = recipe.loadData(options.dataDir());
             int batchSize = recipe.batchSize.get();
             int perEpoch = (data.train().size() + batchSize - 1) / batchSize;
             ComputationGraph net = loaded != null ? loaded.model() : recipe.model(perEpoch);

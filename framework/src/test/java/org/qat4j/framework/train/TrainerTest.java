@@ -1,6 +1,7 @@
 package org.qat4j.framework.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,6 +82,16 @@ class TrainerTest {
             firstLoss[i] = Double.parseDouble(Files.readAllLines(dir.resolve("metrics.csv")).get(1).split(",")[3]);
         }
         assertEquals(firstLoss[0], firstLoss[1], 1e-4, "same parameters at the first step, same data loss");
+    }
+
+    @Test
+    void badDataIsRefusedBeforeTheRunDirectoryIsCreated() throws Exception {
+        Path empty = Files.createDirectories(tmp.resolve("no-data"));
+        Path run = tmp.resolve("never");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(
+                new Trainer.Options(run, empty, 0, 2, 4, false), QUIET).start(Recipes.create("tiny")));
+        assertTrue(e.getMessage().contains("train-images-idx3-ubyte"), e.getMessage());
+        assertFalse(Files.exists(run));
     }
 
     @Test
