@@ -1,6 +1,9 @@
 package org.qat4j.estimators.fp;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.custom.BitCast;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.BitwiseAnd;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Rint;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -163,21 +166,35 @@ public enum FpFormat {
      * {@code e = max(floor(log2|x|), 1 - bias)}, step {@code 2^(e - M)}, round half to even on the step grid.
      */
     public INDArray quantize(INDArray x) {
-        INDArray a = Transforms.min(Transforms.abs(x, true), max(), false);
-        INDArray step = exponentStep(a, bias, mantissaBits);
-        INDArray q = a.divi(step);
-        Nd4j.exec(new Rint(q, q));
-        return q.muli(step).muli(Transforms.sign(x, true));
+        // on signed values: the step ignores the sign bit, and rint's ties-to-even is symmetric about zero
+        INDArray q = Transforms.max(Transforms.min(x, max(), true), -max(), false);
+        INDArray step = exponentStep(q, bias, mantissaBits);
+        Nd4j.exec(new Rint(q.divi(step), q));
+        return q.muli(step);
     }
 
     /**
-     * {@code 2^(max(floor(log2 a), 1 - bias) - M)} for magnitudes {@code a}. The exponent is taken with a small
-     * upward nudge so that float error in log2 of an exact power of two cannot land one binade low; a value
-     * nudged into the next binade lies within 1e-4 relative of a power of two, which both grids round to.
+     * {@code 2^(max(floor(log2 |a|), 1 - bias) - M)} for values {@code a} (FLOAT or DOUBLE). {@code 2^floor(log2 a)}
+     * is {@code |a|} with its mantissa bits cleared, which is exact at every power of two and three times cheaper than
+     * a logarithm and a power; values below the smallest normal of the array's own type clear to 0 and are lifted to
+     * the subnormal step by the max.
      */
     static INDArray exponentStep(INDArray a, double bias, int mantissaBits) {
-        INDArray e = Transforms.floor(Transforms.log(a, 2.0, true).addi(1e-4), false);
-        e = Transforms.max(e, 1.0 - bias, false).subi(mantissaBits);
-        return Transforms.pow(e.ulike().assign(2.0), e, false);
+        DataType type = a.dataType();
+        INDArray bits;
+        INDArray exponentMask;
+        if (type == DataType.DOUBLE) {
+            bits = Nd4j.exec(new BitCast(a, DataType.LONG))[0];
+            exponentMask = Nd4j.scalar(0x7FF0000000000000L);
+        } else if (type == DataType.FLOAT) {
+            bits = Nd4j.exec(new BitCast(a, DataType.INT))[0];
+            exponentMask = Nd4j.scalar(0x7F800000);
+        } else {
+            throw new IllegalArgumentException("low-bit float rounding needs FLOAT or DOUBLE values, got " + type);
+        }
+        Nd4j.exec(new BitwiseAnd(bits, exponentMask, bits)); // clears the sign bit too
+        INDArray powerOfTwo = Nd4j.exec(new BitCast(bits, type))[0];
+        return Transforms.max(powerOfTwo.muli(Math.scalb(1.0, -mantissaBits)),
+                Math.pow(2.0, 1.0 - bias - mantissaBits), false);
     }
 }
