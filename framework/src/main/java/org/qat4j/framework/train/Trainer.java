@@ -114,8 +114,9 @@ public final class Trainer {
             int perEpoch = (data.train().size() + batchSize - 1) / batchSize;
             ComputationGraph net = loaded != null ? loaded.model() : recipe.model(perEpoch);
             log.line(String.format(Locale.ROOT, "%s %s: %d train / %d test images from %s, %d epochs of %d batches"
-                    + " of %d", loaded == null ? "training" : "resuming at epoch " + (state.epoch + 1) + " batch "
-                    + state.batch + " (" + loaded.path().getFileName() + ")", recipe.name(), data.train().size(),
+                    + " of %d", loaded == null ? "training" : (state.epoch >= recipe.epochs.get()
+                    ? "already complete, nothing to resume" : "resuming at epoch " + (state.epoch + 1) + " batch "
+                    + state.batch) + " (" + loaded.path().getFileName() + ")", recipe.name(), data.train().size(),
                     data.test().size(), data.source(), recipe.epochs.get(), perEpoch, batchSize));
             log.fileOnly("hyperparameters: " + state.hyperparameters);
             Running run = new Running(recipe, net, state, store, log, loaded == null ? null : loaded.path());

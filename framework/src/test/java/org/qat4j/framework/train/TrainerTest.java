@@ -69,6 +69,11 @@ class TrainerTest {
         }
         assertTrue(Files.size(a.resolve("curves.png")) > 1000);
         assertTrue(Files.readString(a.resolve("train.log")).contains("epoch 2/2: train loss"));
+        Trainer.Result again = trainer(a, 5).resume();
+        assertEquals(full.paramsSha256(), again.paramsSha256(), "resuming a finished run changes nothing");
+        assertEquals(16, again.iterations());
+        assertEquals(csv, Files.readAllLines(a.resolve("metrics.csv")));
+        assertTrue(Files.readString(a.resolve("train.log")).contains("already complete, nothing to resume"));
     }
 
     @Test
