@@ -2,10 +2,12 @@ package org.qat4j.framework.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.nd4j.evaluation.classification.Evaluation;
 import org.qat4j.framework.recipe.Recipe;
 import org.qat4j.framework.train.Trainer;
 
@@ -30,7 +32,9 @@ final class EvalCommand implements Command {
                 .addOption(Option.builder().longOpt("data-dir").hasArg().argName("DIR").desc("Fashion-MNIST directory")
                         .build())
                 .addOption(Option.builder().longOpt("test-limit").hasArg().argName("N")
-                        .desc("evaluate on the first N test images").build());
+                        .desc("evaluate on the first N test images").build())
+                .addOption(Option.builder().longOpt("per-class").desc("precision, recall and F1 of every class, "
+                        + "and the confusion matrix").build());
     }
 
     @Override
@@ -42,10 +46,32 @@ final class EvalCommand implements Command {
         }
         String data = line.getOptionValue("data-dir");
         Recipe.Data d = recipe.loadData(data == null ? null : Path.of(data));
-        double acc = Trainer.evaluate(opened.checkpoint().model(), d.test(), recipe.batchSize.get());
+        Evaluation eval = Trainer.evaluation(opened.checkpoint().model(), d.test(), recipe.batchSize.get());
         out.printf(Locale.ROOT, "%s (%s, epoch %d): test accuracy %.4f on %d images from %s%n",
-                opened.checkpoint().path(), recipe.name(), opened.checkpoint().state().epoch, acc, d.test().size(),
-                d.source());
+                opened.checkpoint().path(), recipe.name(), opened.checkpoint().state().epoch, eval.accuracy(),
+                d.test().size(), d.source());
+        if (line.hasOption("per-class")) {
+            printPerClass(eval, d.test().classNames(), out);
+        }
         return Qat4j.OK;
+    }
+
+    private static void printPerClass(Evaluation eval, List<String> names, PrintStream out) {
+        int width = Math.max("macro average".length(), names.stream().mapToInt(String::length).max().orElse(0));
+        String row = "%-" + width + "s  %9s  %9s  %9s  %6s%n";
+        out.printf(Locale.ROOT, row, "class", "precision", "recall", "F1", "images");
+        int total = 0;
+        for (int c = 0; c < names.size(); c++) {
+            out.printf(Locale.ROOT, row, names.get(c), f4(eval.precision(c)), f4(eval.recall(c)), f4(eval.f1(c)),
+                    eval.classCount(c));
+            total += eval.classCount(c);
+        }
+        out.printf(Locale.ROOT, row, "macro average", f4(eval.precision()), f4(eval.recall()), f4(eval.f1()), total);
+        out.println("confusion matrix (rows: true class, columns: predicted class):");
+        out.print(eval.confusionMatrix());
+    }
+
+    private static String f4(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
     }
 }

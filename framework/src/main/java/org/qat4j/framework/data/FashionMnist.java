@@ -120,7 +120,7 @@ public final class FashionMnist {
                 files.add(IdxFile.read(f[0], in, Integer.parseInt(f[1])));
             }
         }
-        LabeledImages images = LabeledImages.of(files.get(0), files.get(1), CLASSES.length);
+        LabeledImages images = LabeledImages.of(files.get(0), files.get(1), List.of(CLASSES));
         if (images.height() != 28 || images.width() != 28) {
             throw new IllegalArgumentException(files.get(0).name() + ": Fashion-MNIST images are 28x28, found "
                     + images.height() + "x" + images.width());

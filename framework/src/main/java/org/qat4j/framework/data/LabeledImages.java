@@ -1,16 +1,23 @@
 package org.qat4j.framework.data;
 
+import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Images with class labels held as flat float pixels in [0, 1], shape [N, H*W] (channels 1), and int labels.
+ * Images with class labels held as flat float pixels in [0, 1], shape [N, H*W] (channels 1), int labels, and the
+ * names of the classes (label i names class i).
  */
-public record LabeledImages(INDArray pixels, int[] labels, int height, int width, int classes) {
+public record LabeledImages(INDArray pixels, int[] labels, int height, int width, List<String> classNames) {
+
+    public LabeledImages {
+        classNames = List.copyOf(classNames);
+    }
 
     /** From an images IDX file [N, H, W] and a labels IDX file [N]. */
-    public static LabeledImages of(IdxFile images, IdxFile labels, int classes) {
+    public static LabeledImages of(IdxFile images, IdxFile labels, List<String> classNames) {
+        int classes = classNames.size();
         if (images.dims().length != 3 || labels.dims().length != 1) {
             throw new IllegalArgumentException(images.name() + " / " + labels.name() + ": expected images [N, H, W] "
                     + "and labels [N]");
@@ -35,7 +42,11 @@ public record LabeledImages(INDArray pixels, int[] labels, int height, int width
                         + " is not a class 0.." + (classes - 1));
             }
         }
-        return new LabeledImages(Nd4j.create(px, new long[] {n, (long) h * w}, DataType.FLOAT), y, h, w, classes);
+        return new LabeledImages(Nd4j.create(px, new long[] {n, (long) h * w}, DataType.FLOAT), y, h, w, classNames);
+    }
+
+    public int classes() {
+        return classNames.size();
     }
 
     public int size() {
@@ -49,6 +60,6 @@ public record LabeledImages(INDArray pixels, int[] labels, int height, int width
         }
         int[] y = java.util.Arrays.copyOf(labels, n);
         return new LabeledImages(pixels.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n),
-                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup(), y, height, width, classes);
+                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup(), y, height, width, classNames);
     }
 }

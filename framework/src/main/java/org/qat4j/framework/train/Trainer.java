@@ -281,7 +281,12 @@ public final class Trainer {
 
     /** Accuracy on a data set, in minibatches, inference mode. */
     public static double evaluate(ComputationGraph net, LabeledImages data, int batchSize) {
-        Evaluation eval = new Evaluation(data.classes());
+        return evaluation(net, data, batchSize).accuracy();
+    }
+
+    /** DL4J's classification evaluation (per-class precision, recall, F1, confusion matrix) on a data set. */
+    public static Evaluation evaluation(ComputationGraph net, LabeledImages data, int batchSize) {
+        Evaluation eval = new Evaluation(data.classNames());
         for (int from = 0; from < data.size(); from += batchSize) {
             int to = Math.min(from + batchSize, data.size());
             int[] rows = new int[to - from];
@@ -291,7 +296,7 @@ public final class Trainer {
             DataSet ds = EpochBatches.examples(data, rows);
             eval.eval(ds.getLabels(), net.outputSingle(false, ds.getFeatures()));
         }
-        return eval.accuracy();
+        return eval;
     }
 
     private static double learningRate(ComputationGraph net) {

@@ -16,6 +16,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.qat4j.estimators.QuantizerRegistry;
+import org.qat4j.framework.data.FashionMnist;
 import org.qat4j.framework.plot.EstimatorPlot;
 
 class Qat4jCliTest {
@@ -151,5 +152,20 @@ class Qat4jCliTest {
         assertEquals(3, one.out().lines().count(), one.out());
         assertUsageError(run("report", runs.resolve("not-a-run").toString()), "holds no run");
         assertUsageError(run("report", data.toString()), "no directory");
+
+        Result eval = run("eval", "--checkpoint", runs.resolve("b").toString(), "--per-class");
+        assertEquals(Qat4j.OK, eval.code(), eval.err());
+        List<String> lines = eval.out().lines().toList();
+        assertTrue(lines.get(0).contains("test accuracy") && lines.get(0).contains("on 128 images"), lines.get(0));
+        assertTrue(lines.get(1).matches("class +precision +recall +F1 +images"), lines.get(1));
+        int images = 0;
+        for (int c = 0; c < FashionMnist.CLASSES.length; c++) {
+            String[] cells = lines.get(2 + c).split(" {2,}");
+            assertEquals(FashionMnist.CLASSES[c], cells[0]);
+            images += Integer.parseInt(cells[4].trim());
+        }
+        assertEquals(128, images);
+        assertTrue(lines.get(12).matches("macro average +[0-9.]+ +[0-9.]+ +[0-9.]+ +128"), lines.get(12));
+        assertTrue(lines.get(13).startsWith("confusion matrix"), lines.get(13));
     }
 }
