@@ -14,6 +14,7 @@ import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.qat4j.framework.Version;
 
 /**
  * The {@code qat4j} command line. Every failure the user can cause ends as one line on stderr and exit code 2;
@@ -61,7 +62,7 @@ public final class Qat4j {
                 return args.length == 0 ? USAGE : OK;
             }
             if (args[0].equals("--version")) {
-                out.println("qat4j " + version());
+                out.println("qat4j " + Version.current());
                 return OK;
             }
             Command c = command(args[0]);
@@ -123,7 +124,7 @@ public final class Qat4j {
     }
 
     private void printUsage(PrintStream out) {
-        out.println("qat4j " + version() + " - quantization-aware training on DeepLearning4J");
+        out.println("qat4j " + Version.current() + " - quantization-aware training on DeepLearning4J");
         out.println();
         out.println("usage: qat4j COMMAND [OPTIONS]");
         out.println();
@@ -147,10 +148,5 @@ public final class Qat4j {
     private static String errorLog() {
         return System.getProperty("qat4j.errorLog",
                 Path.of(System.getProperty("java.io.tmpdir"), "qat4j-errors.log").toString());
-    }
-
-    static String version() {
-        String v = Qat4j.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 }

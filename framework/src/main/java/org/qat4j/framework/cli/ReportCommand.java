@@ -65,12 +65,13 @@ final class ReportCommand implements Command {
             throw new UsageException("report: " + dir + " holds no run (no checkpoints/ directory)");
         }
         out.println("| run | recipe | epochs | test accuracy | best (epoch) | train loss | train accuracy "
-                + "| train min/epoch |");
-        out.println("|---|---|---|---|---|---|---|---|");
+                + "| train min/epoch | qat4j |");
+        out.println("|---|---|---|---|---|---|---|---|---|");
         for (Path run : runs) {
             CheckpointState s = new CheckpointStore(run, Trainer.recipePackages()).latestState();
             if (s == null || s.history.isEmpty()) {
-                out.printf("| %s | %s | 0 | | | | | |%n", run.getFileName(), s == null ? "?" : s.recipe);
+                out.printf("| %s | %s | 0 | | | | | | %s |%n", run.getFileName(), s == null ? "?" : s.recipe,
+                        s == null || s.qat4j == null ? "" : s.qat4j);
                 continue;
             }
             CheckpointState.EpochRecord last = s.history.get(s.history.size() - 1);
@@ -86,12 +87,13 @@ final class ReportCommand implements Command {
                     timed++;
                 }
             }
-            out.printf(Locale.ROOT, "| %s | %s | %d/%s | %.2f%% | %.2f%% (%d) | %.4f | %s | %s |%n",
+            out.printf(Locale.ROOT, "| %s | %s | %d/%s | %.2f%% | %.2f%% (%d) | %.4f | %s | %s | %s |%n",
                     run.getFileName(), s.recipe, s.history.size(), s.hyperparameters.getOrDefault("epochs", "?"),
                     100 * last.testAccuracy, 100 * best.testAccuracy, best.epoch + 1, last.trainLoss,
                     Double.isNaN(last.trainAccuracy) ? "n/a" : String.format(Locale.ROOT, "%.2f%%",
                             100 * last.trainAccuracy),
-                    timed == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", seconds / timed / 60));
+                    timed == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", seconds / timed / 60),
+                    s.qat4j == null ? "not recorded" : s.qat4j);
         }
         return Qat4j.OK;
     }

@@ -38,6 +38,8 @@ public class CheckpointState {
 
     public int formatVersion = 1;
     public String recipe;
+    /** The qat4j build that started the run ({@link org.qat4j.framework.Version}); null in older checkpoints. */
+    public String qat4j;
     public Map<String, String> hyperparameters = new LinkedHashMap<>();
     public int epoch;
     public int batch;

@@ -17,6 +17,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.qat4j.framework.Version;
 import org.qat4j.framework.data.EpochBatches;
 import org.qat4j.framework.data.LabeledImages;
 import org.qat4j.framework.plot.Figures;
@@ -69,6 +70,7 @@ public final class Trainer {
         try (RunLock lock = RunLock.acquire(dir)) {
             CheckpointState state = new CheckpointState();
             state.recipe = recipe.name();
+            state.qat4j = Version.current();
             state.hyperparameters = recipe.hyperparameters().values();
             return run(recipe, data, null, state, store);
         }
@@ -119,6 +121,12 @@ public final class Trainer {
                     + state.batch) + " (" + loaded.path().getFileName() + ")", recipe.name(), data.train().size(),
                     data.test().size(), data.source(), recipe.epochs.get(), perEpoch, batchSize));
             log.fileOnly("hyperparameters: " + state.hyperparameters);
+            log.fileOnly("qat4j " + Version.current());
+            if (loaded != null && !Version.current().equals(state.qat4j)) {
+                log.line("note: the run was started with qat4j " + (state.qat4j == null ? "of an unrecorded build"
+                        : state.qat4j) + " and resumes with " + Version.current()
+                        + "; bitwise-exact resume holds within one build");
+            }
             Running run = new Running(recipe, net, state, store, log, loaded == null ? null : loaded.path());
             try (MetricsCsv metrics = new MetricsCsv(options.runDir().resolve("metrics.csv"), state.iteration);
                     StopOnSignal stop = new StopOnSignal()) {

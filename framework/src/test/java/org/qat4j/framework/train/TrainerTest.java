@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qat4j.framework.Version;
 import org.qat4j.framework.data.FashionMnist;
 import org.qat4j.framework.recipe.Recipe;
 import org.qat4j.framework.recipe.Recipes;
@@ -74,6 +75,9 @@ class TrainerTest {
         assertEquals(16, again.iterations());
         assertEquals(csv, Files.readAllLines(a.resolve("metrics.csv")));
         assertTrue(Files.readString(a.resolve("train.log")).contains("already complete, nothing to resume"));
+        assertEquals(Version.current(), store.latestState().qat4j, "the build that made the run is recorded");
+        assertFalse(Files.readString(a.resolve("train.log")).contains("note: the run was started with"),
+                "resumed with the same build");
     }
 
     @Test
