@@ -1,15 +1,22 @@
 package org.qat4j.framework.data;
 
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Images with class labels held as flat float pixels in [0, 1], shape [N, H*W] (channels 1), int labels, and the
- * names of the classes (label i names class i).
+ * Images with class labels held as flat float pixels in [0, 1], shape [N, H*W] (channels 1), int labels, the
+ * names of the classes (label i names class i), and a fingerprint of the content: the SHA-256 of the raw IDX
+ * images and labels, with the example count when the set is a prefix of them. Runs record it, so a resume on
+ * other data is caught.
  */
-public record LabeledImages(INDArray pixels, int[] labels, int height, int width, List<String> classNames) {
+public record LabeledImages(INDArray pixels, int[] labels, int height, int width, List<String> classNames,
+        String fingerprint) {
 
     public LabeledImages {
         classNames = List.copyOf(classNames);
@@ -42,7 +49,26 @@ public record LabeledImages(INDArray pixels, int[] labels, int height, int width
                         + " is not a class 0.." + (classes - 1));
             }
         }
-        return new LabeledImages(Nd4j.create(px, new long[] {n, (long) h * w}, DataType.FLOAT), y, h, w, classNames);
+        return new LabeledImages(Nd4j.create(px, new long[] {n, (long) h * w}, DataType.FLOAT), y, h, w, classNames,
+                sha256(images, labels));
+    }
+
+    private static String sha256(IdxFile... files) {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (IdxFile f : files) {
+            ByteBuffer dims = ByteBuffer.allocate(4 * (f.dims().length + 1)).putInt(f.dims().length);
+            for (int d : f.dims()) {
+                dims.putInt(d);
+            }
+            md.update(dims.array());
+            md.update(f.data());
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
 
     public int classes() {
@@ -60,6 +86,7 @@ public record LabeledImages(INDArray pixels, int[] labels, int height, int width
         }
         int[] y = java.util.Arrays.copyOf(labels, n);
         return new LabeledImages(pixels.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n),
-                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup(), y, height, width, classNames);
+                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup(), y, height, width, classNames,
+                fingerprint + " first " + n);
     }
 }

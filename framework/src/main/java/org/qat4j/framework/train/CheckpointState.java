@@ -40,6 +40,10 @@ public class CheckpointState {
     public String recipe;
     /** The qat4j build that started the run ({@link org.qat4j.framework.Version}); null in older checkpoints. */
     public String qat4j;
+    /** What the run trains and tests on ({@link org.qat4j.framework.data.LabeledImages#fingerprint()}, sizes, source). */
+    public String trainData;
+    public String testData;
+    public String dataDescription;
     public Map<String, String> hyperparameters = new LinkedHashMap<>();
     public int epoch;
     public int batch;

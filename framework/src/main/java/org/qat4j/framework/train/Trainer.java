@@ -71,6 +71,9 @@ public final class Trainer {
             CheckpointState state = new CheckpointState();
             state.recipe = recipe.name();
             state.qat4j = Version.current();
+            state.trainData = data.train().fingerprint();
+            state.testData = data.test().fingerprint();
+            state.dataDescription = describe(data);
             state.hyperparameters = recipe.hyperparameters().values();
             return run(recipe, data, null, state, store);
         }
@@ -90,8 +93,20 @@ public final class Trainer {
             }
             Recipe recipe = Recipes.create(loaded.state().recipe);
             recipe.hyperparameters().setAll(loaded.state().hyperparameters);
-            return run(recipe, recipe.loadData(options.dataDir()), loaded, loaded.state(), probe);
+            Recipe.Data data = recipe.loadData(options.dataDir());
+            CheckpointState state = loaded.state();
+            if (state.trainData != null && (!state.trainData.equals(data.train().fingerprint())
+                    || !state.testData.equals(data.test().fingerprint()))) {
+                throw new IllegalArgumentException("the run in " + dir + " was made on other data ("
+                        + state.dataDescription + ") than this (" + describe(data) + "); resume with --data-dir "
+                        + "pointing at the run's data");
+            }
+            return run(recipe, data, loaded, state, probe);
         }
+    }
+
+    private static String describe(Recipe.Data data) {
+        return data.train().size() + " train / " + data.test().size() + " test images from " + data.source();
     }
 
     private CheckpointStore store(Recipe recipe) {
@@ -115,11 +130,11 @@ public final class Trainer {
             int batchSize = recipe.batchSize.get();
             int perEpoch = (data.train().size() + batchSize - 1) / batchSize;
             ComputationGraph net = loaded != null ? loaded.model() : recipe.model(perEpoch);
-            log.line(String.format(Locale.ROOT, "%s %s: %d train / %d test images from %s, %d epochs of %d batches"
-                    + " of %d", loaded == null ? "training" : (state.epoch >= recipe.epochs.get()
-                    ? "already complete, nothing to resume" : "resuming at epoch " + (state.epoch + 1) + " batch "
-                    + state.batch) + " (" + loaded.path().getFileName() + ")", recipe.name(), data.train().size(),
-                    data.test().size(), data.source(), recipe.epochs.get(), perEpoch, batchSize));
+            log.line(String.format(Locale.ROOT, "%s %s: %s, %d epochs of %d batches of %d", loaded == null
+                    ? "training" : (state.epoch >= recipe.epochs.get() ? "already complete, nothing to resume"
+                    : "resuming at epoch " + (state.epoch + 1) + " batch " + state.batch) + " ("
+                    + loaded.path().getFileName() + ")", recipe.name(), describe(data), recipe.epochs.get(), perEpoch,
+                    batchSize));
             log.fileOnly("hyperparameters: " + state.hyperparameters);
             log.fileOnly("qat4j " + Version.current());
             if (loaded != null && !Version.current().equals(state.qat4j)) {

@@ -104,6 +104,40 @@ class TrainerTest {
     }
 
     @Test
+    void resumeOnOtherDataIsRefusedAndOnACopyOfTheSameDataAccepted() throws Exception {
+        Path a = tmp.resolve("data-check");
+        trainer(a, 5).start(Recipes.create("tiny"));
+        Path copy = Files.createDirectories(tmp.resolve("data-copy"));
+        Path other = Files.createDirectories(tmp.resolve("data-other"));
+        try (var files = Files.list(sampleData())) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+                Files.copy(f, other.resolve(f.getFileName()));
+            }
+        }
+        Path labels = other.resolve("t10k-labels-idx1-ubyte.gz");
+        byte[] raw;
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(labels))) {
+            raw = in.readAllBytes();
+        }
+        raw[8] = (byte) ((raw[8] + 1) % 10);
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(labels))) {
+            out.write(raw);
+        }
+        List<String> before = store(a).list().stream().map(Path::toString).toList();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(
+                new Trainer.Options(a, other, 5, 50, 4, false), QUIET).resume());
+        assertTrue(e.getMessage().contains("was made on other data (256 train / 128 test images from "),
+                e.getMessage());
+        assertEquals(before, store(a).list().stream().map(Path::toString).toList(), "checkpoints untouched");
+        assertEquals(16, new Trainer(new Trainer.Options(a, copy, 5, 50, 4, false), QUIET).resume().iterations());
+    }
+
+    private static CheckpointStore store(Path run) {
+        return new CheckpointStore(run, Trainer.recipePackages());
+    }
+
+    @Test
     void corruptNewestCheckpointFallsBackToThePreviousOne() throws Exception {
         Path a = tmp.resolve("c");
         trainer(a, 5).start(Recipes.create("tiny"));
