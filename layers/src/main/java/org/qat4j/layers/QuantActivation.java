@@ -18,7 +18,7 @@ import org.qat4j.layers.params.ParamEntry;
  * </pre>
  * With {@link ApproxSignEstimator} and the threshold this is ReActNet's RSign ({@link #rsign()}).
  */
-public class QuantActivation extends ChannelLayer {
+public class QuantActivation extends ChannelLayer implements Quantizing {
 
     public static final String THRESHOLD_KEY = "beta";
 
@@ -44,6 +44,11 @@ public class QuantActivation extends ChannelLayer {
 
     public Quantizer getQuantizer() {
         return quantizer;
+    }
+
+    @Override
+    public List<Quantizer> quantizers() {
+        return quantizer == null ? List.of() : List.of(quantizer);
     }
 
     public void setQuantizer(Quantizer quantizer) {

@@ -3,6 +3,7 @@ package org.qat4j.layers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -228,6 +229,12 @@ public class QuantConv2D extends QuantizedLayer {
 
     public Quantizer getOutputScaling() {
         return outputScaling;
+    }
+
+    @Override
+    public List<Quantizer> quantizers() {
+        return outputScaling == null ? super.quantizers()
+                : Stream.concat(super.quantizers().stream(), Stream.of(outputScaling)).toList();
     }
 
     public void setOutputScaling(Quantizer outputScaling) {

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -31,7 +33,7 @@ import org.qat4j.layers.params.ParamLayout;
  * {@code aqStep}; DL4J reserves '_' in parameter keys): trainable ones are updated by the network's updater, state
  * entries have a {@link NoOp} updater and are saved with the model.
  */
-public abstract class QuantizedLayer extends FeedForwardLayer implements ParamLayout {
+public abstract class QuantizedLayer extends FeedForwardLayer implements ParamLayout, Quantizing {
 
     public static final String WEIGHT_KEY = "W";
     public static final String BIAS_KEY = "b";
@@ -68,6 +70,11 @@ public abstract class QuantizedLayer extends FeedForwardLayer implements ParamLa
 
     public Quantizer getWeightQuantizer() {
         return weightQuantizer;
+    }
+
+    @Override
+    public List<Quantizer> quantizers() {
+        return Stream.of(weightQuantizer, inputQuantizer).filter(Objects::nonNull).toList();
     }
 
     public void setWeightQuantizer(Quantizer weightQuantizer) {

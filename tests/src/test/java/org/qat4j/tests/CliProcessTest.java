@@ -51,6 +51,23 @@ class CliProcessTest {
         assertTrue(unknown.err().startsWith("qat4j: unknown command 'frobnicate'"), unknown.err());
     }
 
+    /** BiPer trains real-valued (sine) weights until its stage switch; its recipe summary shows the binary end. */
+    @Test
+    void aRecipeSummaryShowsTheModelAsItEndsTraining() throws Exception {
+        Qat4jProcess.Run biper = qat4j("summary", "--recipe", "fmnist-resnet-biper");
+        Qat4jProcess.Run xnor = qat4j("summary", "--recipe", "fmnist-resnet-xnor");
+        assertEquals(0, biper.code(), biper.err());
+        assertTrue(biper.out().contains("quantizer schedules as at the end of training, epoch 15"), biper.out());
+        assertEquals(lineStarting(xnor.out(), "Binary MACs: "), lineStarting(biper.out(), "Binary MACs: "));
+        double ratio = Double.parseDouble(lineStarting(biper.out(), "Compression ratio: ")
+                .replaceAll("[^0-9.]", ""));
+        assertTrue(ratio > 10, biper.out());
+    }
+
+    private static String lineStarting(String text, String prefix) {
+        return text.lines().filter(l -> l.startsWith(prefix)).findFirst().orElse("missing: " + prefix);
+    }
+
     @Test
     void listRunsAsAProcess() throws Exception {
         Qat4jProcess.Run r = qat4j("list");

@@ -4,10 +4,12 @@ import java.io.PrintStream;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.qat4j.framework.recipe.Recipe;
 import org.qat4j.framework.recipe.Recipes;
 import org.qat4j.framework.train.ParamsHash;
+import org.qat4j.layers.Quantizing;
 import org.qat4j.layers.summary.ModelSummary;
 
 /** {@code qat4j summary}: the model summary of a recipe or a checkpoint, and the hash of its parameters. */
@@ -45,6 +47,16 @@ final class SummaryCommand implements Command {
             recipe = Recipes.create(line.getOptionValue("recipe"));
             recipe.hyperparameters().setAll(KeyValues.parse(line.getOptionValues("set")));
             net = recipe.model(1);
+            // the size and precision a recipe promises are those of the model it ends with (BiPer, for one,
+            // trains real-valued weights until its stage switch)
+            int lastEpoch = recipe.epochs.get() - 1;
+            for (Layer layer : net.getLayers()) {
+                if (layer.conf().getLayer() instanceof Quantizing q) {
+                    q.onProgress(lastEpoch, lastEpoch);
+                }
+            }
+            out.println("(a fresh model, its quantizer schedules as at the end of training, epoch " + (lastEpoch + 1)
+                    + ")");
         } else {
             if (line.hasOption("set")) {
                 throw new UsageException("summary: --set applies to --recipe only");
