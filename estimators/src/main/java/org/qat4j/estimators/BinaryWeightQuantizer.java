@@ -16,15 +16,13 @@ import org.qat4j.estimators.sign.SteEstimator;
  *   forward   W_q = alpha (.) est(W_c)          (est(x) = sign(x) for every binary estimator)
  *   backward  dL/dW = est.backward(W_c, alpha (.) g) + the scaling's own terms
  * </pre>
- * {@code alpha} and {@code W_c} come from the {@link WeightScaling}; the channel axis is the output-channel axis
- * of the weight tensor (0 for DL4J convolution weights {@code [oC, iC, kH, kW]}, 1 for dense weights
- * {@code [nIn, nOut]}), or {@link Nd#PER_TENSOR} for one scale per layer.
+ * {@code alpha} and {@code W_c} come from the {@link WeightScaling}, per channel of the {@link ChannelQuantizer}
+ * axis.
  */
-public class BinaryWeightQuantizer extends BeanConfig implements Quantizer {
+public class BinaryWeightQuantizer extends ChannelQuantizer {
 
     private SignEstimator estimator = new SteEstimator();
     private WeightScaling scaling = new NoScaling();
-    private int channelAxis = 0;
 
     @Override
     public double bitsPerValue() {
@@ -32,12 +30,13 @@ public class BinaryWeightQuantizer extends BeanConfig implements Quantizer {
     }
 
     public BinaryWeightQuantizer() {
+        super(0);
     }
 
     public BinaryWeightQuantizer(SignEstimator estimator, WeightScaling scaling, int channelAxis) {
+        super(channelAxis);
         this.estimator = Check.notNull("estimator", estimator);
         this.scaling = Check.notNull("scaling", scaling);
-        this.channelAxis = channelAxis;
     }
 
     public SignEstimator getEstimator() {
@@ -54,14 +53,6 @@ public class BinaryWeightQuantizer extends BeanConfig implements Quantizer {
 
     public void setScaling(WeightScaling scaling) {
         this.scaling = scaling;
-    }
-
-    public int getChannelAxis() {
-        return channelAxis;
-    }
-
-    public void setChannelAxis(int channelAxis) {
-        this.channelAxis = channelAxis;
     }
 
     @Override

@@ -1,18 +1,17 @@
 package org.qat4j.estimators.fp;
 
-import org.qat4j.estimators.BeanConfig;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.qat4j.estimators.ChannelQuantizer;
 import org.qat4j.estimators.Check;
 import org.qat4j.estimators.Nd;
 import org.qat4j.estimators.ParamSpec;
 import org.qat4j.estimators.Params;
 import org.qat4j.estimators.QuantGradient;
-import org.qat4j.estimators.Quantizer;
 
 /**
  * Fake quantization to a low-bit floating-point format (FP8 E4M3/E5M2, FP4 E2M1).
@@ -25,7 +24,7 @@ import org.qat4j.estimators.Quantizer;
  * call, detached) and {@code learned} (a parameter initialised like {@code max} on the first forward, with the
  * LSQ-style gradient above; qat4j takes P = the format's number of positive finite values for LSQ's QP).
  */
-public class FpQuantizer extends BeanConfig implements Quantizer {
+public class FpQuantizer extends ChannelQuantizer {
 
     public static final String SCALE = "scale";
 
@@ -34,7 +33,6 @@ public class FpQuantizer extends BeanConfig implements Quantizer {
 
     private FpFormat format = FpFormat.E4M3;
     private ScaleMode scaleMode = ScaleMode.MAX;
-    private int channelAxis = Nd.PER_TENSOR;
 
     @Override
     public double bitsPerValue() {
@@ -42,12 +40,13 @@ public class FpQuantizer extends BeanConfig implements Quantizer {
     }
 
     public FpQuantizer() {
+        super(Nd.PER_TENSOR);
     }
 
     public FpQuantizer(FpFormat format, ScaleMode scaleMode, int channelAxis) {
+        super(channelAxis);
         this.format = Check.notNull("format", format);
         this.scaleMode = Check.notNull("scale", scaleMode);
-        this.channelAxis = channelAxis;
     }
 
     public FpFormat getFormat() {
@@ -64,14 +63,6 @@ public class FpQuantizer extends BeanConfig implements Quantizer {
 
     public void setScaleMode(ScaleMode scaleMode) {
         this.scaleMode = scaleMode;
-    }
-
-    public int getChannelAxis() {
-        return channelAxis;
-    }
-
-    public void setChannelAxis(int channelAxis) {
-        this.channelAxis = channelAxis;
     }
 
     @Override

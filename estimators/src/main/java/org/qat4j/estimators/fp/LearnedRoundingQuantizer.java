@@ -1,18 +1,17 @@
 package org.qat4j.estimators.fp;
 
-import org.qat4j.estimators.BeanConfig;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.linalg.schedule.ISchedule;
+import org.qat4j.estimators.ChannelQuantizer;
 import org.qat4j.estimators.Check;
 import org.qat4j.estimators.Nd;
 import org.qat4j.estimators.ParamSpec;
 import org.qat4j.estimators.Params;
 import org.qat4j.estimators.QuantGradient;
-import org.qat4j.estimators.Quantizer;
 
 /**
  * Learned rounding of weights onto a floating-point grid (AdaRound form; post-training FP quantization of
@@ -28,14 +27,13 @@ import org.qat4j.estimators.Quantizer;
  * </pre>
  * Train V against {@code ||out_FP - out_Q||^2 + L_round}, then {@link #harden(Map)}.
  */
-public class LearnedRoundingQuantizer extends BeanConfig implements Quantizer {
+public class LearnedRoundingQuantizer extends ChannelQuantizer {
 
     public static final String V = "v";
     public static final String SCALE = "scale";
     public static final String HARD = "hard";
 
     private FpFormat format = FpFormat.E4M3;
-    private int channelAxis = 0;
     private double lambda = 0.01;
     private double beta = 20.0;
     private ISchedule betaSchedule;
@@ -46,11 +44,12 @@ public class LearnedRoundingQuantizer extends BeanConfig implements Quantizer {
     }
 
     public LearnedRoundingQuantizer() {
+        super(0);
     }
 
     public LearnedRoundingQuantizer(FpFormat format, int channelAxis) {
+        super(channelAxis);
         this.format = Check.notNull("format", format);
-        this.channelAxis = channelAxis;
     }
 
     public FpFormat getFormat() {
@@ -59,14 +58,6 @@ public class LearnedRoundingQuantizer extends BeanConfig implements Quantizer {
 
     public void setFormat(FpFormat format) {
         this.format = format;
-    }
-
-    public int getChannelAxis() {
-        return channelAxis;
-    }
-
-    public void setChannelAxis(int channelAxis) {
-        this.channelAxis = channelAxis;
     }
 
     public double getLambda() {

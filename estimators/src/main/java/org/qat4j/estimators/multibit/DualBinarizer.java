@@ -1,15 +1,14 @@
 package org.qat4j.estimators.multibit;
 
-import org.qat4j.estimators.BeanConfig;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.qat4j.estimators.ChannelQuantizer;
 import org.qat4j.estimators.Nd;
 import org.qat4j.estimators.ParamSpec;
 import org.qat4j.estimators.Params;
 import org.qat4j.estimators.QuantGradient;
-import org.qat4j.estimators.Quantizer;
 
 /**
  * FDB, flexible dual binarization (DB-LLM): a 2-bit grid split into two learnable {0,1} bases.
@@ -22,12 +21,10 @@ import org.qat4j.estimators.Quantizer;
  * </pre>
  * At inference {@code y = a1 (b1 . x) + a2 (b2 . x)}: two sparse {0,1} products.
  */
-public class DualBinarizer extends BeanConfig implements Quantizer {
+public class DualBinarizer extends ChannelQuantizer {
 
     public static final String A1 = "a1";
     public static final String A2 = "a2";
-
-    private int channelAxis = 0;
 
     @Override
     public double bitsPerValue() {
@@ -35,18 +32,11 @@ public class DualBinarizer extends BeanConfig implements Quantizer {
     }
 
     public DualBinarizer() {
+        super(0);
     }
 
     public DualBinarizer(int channelAxis) {
-        this.channelAxis = channelAxis;
-    }
-
-    public int getChannelAxis() {
-        return channelAxis;
-    }
-
-    public void setChannelAxis(int channelAxis) {
-        this.channelAxis = channelAxis;
+        super(channelAxis);
     }
 
     @Override

@@ -1,17 +1,16 @@
 package org.qat4j.estimators.multibit;
 
-import org.qat4j.estimators.BeanConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.qat4j.estimators.ChannelQuantizer;
 import org.qat4j.estimators.Check;
 import org.qat4j.estimators.Nd;
 import org.qat4j.estimators.ParamSpec;
 import org.qat4j.estimators.Params;
 import org.qat4j.estimators.QuantGradient;
-import org.qat4j.estimators.Quantizer;
 
 /**
  * LMB, the learnable multi-basis binarizer of BinaryDM, of order k.
@@ -25,10 +24,9 @@ import org.qat4j.estimators.Quantizer;
  * {@code dL/ds2 = sum g sign(R)}. The scales {@code s_i} are learnable per output channel and initialised on the
  * first forward to {@code mean|R_{i-1}|} of each channel.
  */
-public class LmbBinarizer extends BeanConfig implements Quantizer {
+public class LmbBinarizer extends ChannelQuantizer {
 
     private int order = 2;
-    private int channelAxis = 0;
 
     /** One bit per binary basis. */
     @Override
@@ -37,11 +35,12 @@ public class LmbBinarizer extends BeanConfig implements Quantizer {
     }
 
     public LmbBinarizer() {
+        super(0);
     }
 
     public LmbBinarizer(int order, int channelAxis) {
+        super(channelAxis);
         setOrder(order);
-        this.channelAxis = channelAxis;
     }
 
     public static String scaleName(int i) {
@@ -54,14 +53,6 @@ public class LmbBinarizer extends BeanConfig implements Quantizer {
 
     public void setOrder(int order) {
         this.order = Check.inRange("order", order, 1, 8);
-    }
-
-    public int getChannelAxis() {
-        return channelAxis;
-    }
-
-    public void setChannelAxis(int channelAxis) {
-        this.channelAxis = channelAxis;
     }
 
     @Override

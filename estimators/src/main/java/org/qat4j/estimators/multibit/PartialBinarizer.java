@@ -1,18 +1,17 @@
 package org.qat4j.estimators.multibit;
 
-import org.qat4j.estimators.BeanConfig;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Rint;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.qat4j.estimators.ChannelQuantizer;
 import org.qat4j.estimators.Check;
 import org.qat4j.estimators.Nd;
 import org.qat4j.estimators.ParamSpec;
 import org.qat4j.estimators.Params;
 import org.qat4j.estimators.QuantGradient;
-import org.qat4j.estimators.Quantizer;
 
 /**
  * PB, partial binarization (PB-LLM): the salient tails stay at 8 bits, the rest is binarized.
@@ -25,13 +24,12 @@ import org.qat4j.estimators.Quantizer;
  * </pre>
  * The mask and the frozen 8-bit values are non-trainable state, saved with the layer.
  */
-public class PartialBinarizer extends BeanConfig implements Quantizer {
+public class PartialBinarizer extends ChannelQuantizer {
 
     public static final String MASK = "salientMask";
     public static final String VALUES = "salientValues";
 
     private double fraction = 0.1;
-    private int channelAxis = 0;
 
     /** 1 bit for the binarized part, 8 for the salient fraction (the salient mask comes on top in storage). */
     @Override
@@ -40,11 +38,12 @@ public class PartialBinarizer extends BeanConfig implements Quantizer {
     }
 
     public PartialBinarizer() {
+        super(0);
     }
 
     public PartialBinarizer(double fraction, int channelAxis) {
+        super(channelAxis);
         setFraction(fraction);
-        this.channelAxis = channelAxis;
     }
 
     public double getFraction() {
@@ -53,14 +52,6 @@ public class PartialBinarizer extends BeanConfig implements Quantizer {
 
     public void setFraction(double fraction) {
         this.fraction = Check.inRange("fraction", fraction, 0.0, 1.0);
-    }
-
-    public int getChannelAxis() {
-        return channelAxis;
-    }
-
-    public void setChannelAxis(int channelAxis) {
-        this.channelAxis = channelAxis;
     }
 
     @Override

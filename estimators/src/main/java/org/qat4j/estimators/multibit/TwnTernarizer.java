@@ -1,12 +1,11 @@
 package org.qat4j.estimators.multibit;
 
-import org.qat4j.estimators.BeanConfig;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.qat4j.estimators.ChannelQuantizer;
 import org.qat4j.estimators.Nd;
 import org.qat4j.estimators.QuantGradient;
-import org.qat4j.estimators.Quantizer;
 
 /**
  * TWN, ternary weight networks.
@@ -17,9 +16,7 @@ import org.qat4j.estimators.Quantizer;
  * </pre>
  * Statistics per tensor, or per output channel when a channel axis is set.
  */
-public class TwnTernarizer extends BeanConfig implements Quantizer {
-
-    private int channelAxis = Nd.PER_TENSOR;
+public class TwnTernarizer extends ChannelQuantizer {
 
     @Override
     public double bitsPerValue() {
@@ -27,18 +24,11 @@ public class TwnTernarizer extends BeanConfig implements Quantizer {
     }
 
     public TwnTernarizer() {
+        super(Nd.PER_TENSOR);
     }
 
     public TwnTernarizer(int channelAxis) {
-        this.channelAxis = channelAxis;
-    }
-
-    public int getChannelAxis() {
-        return channelAxis;
-    }
-
-    public void setChannelAxis(int channelAxis) {
-        this.channelAxis = channelAxis;
+        super(channelAxis);
     }
 
     @Override
