@@ -35,8 +35,8 @@ public class BinaryWeightQuantizer extends ChannelQuantizer {
 
     public BinaryWeightQuantizer(SignEstimator estimator, WeightScaling scaling, int channelAxis) {
         super(channelAxis);
-        this.estimator = Check.notNull("estimator", estimator);
-        this.scaling = Check.notNull("scaling", scaling);
+        setEstimator(estimator);
+        setScaling(scaling);
     }
 
     public SignEstimator getEstimator() {
@@ -44,7 +44,7 @@ public class BinaryWeightQuantizer extends ChannelQuantizer {
     }
 
     public void setEstimator(SignEstimator estimator) {
-        this.estimator = estimator;
+        this.estimator = Check.notNull("estimator", estimator);
     }
 
     public WeightScaling getScaling() {
@@ -52,7 +52,7 @@ public class BinaryWeightQuantizer extends ChannelQuantizer {
     }
 
     public void setScaling(WeightScaling scaling) {
-        this.scaling = scaling;
+        this.scaling = Check.notNull("scaling", scaling);
     }
 
     @Override

@@ -126,6 +126,27 @@ class QuantizerRegistryTest {
         assertClose(reste.derivative(x), back.derivative(x), 0);
     }
 
+    /** A configuration read from JSON (a checkpoint) is validated like one built in code. */
+    @Test
+    void configurationsFromJsonAreValidated() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        Object[][] cases = {
+            {new LinearRampSchedule(20, 2, 100), "\"iterations\":100", "\"iterations\":0", "iterations"},
+            {new FloorLinearSchedule(9, 9, 10), "\"totalEpochs\":10", "\"totalEpochs\":0", "totalEpochs"},
+            {new BiPerTauSchedule(0.01, 0.05, 8), "\"tauMin\":0.01", "\"tauMin\":-1.0", "tauMin"},
+            {new FpQuantizer(FpFormat.E4M3, FpQuantizer.ScaleMode.MAX, 0), "\"scaleMode\":\"MAX\"",
+                "\"scaleMode\":null", "scale"},
+        };
+        for (Object[] c : cases) {
+            String json = mapper.writeValueAsString(c[0]);
+            assertTrue(json.contains((String) c[1]), json);
+            assertEquals(c[0], mapper.readValue(json, c[0].getClass()));
+            String bad = json.replace((String) c[1], (String) c[2]);
+            Exception e = assertThrows(Exception.class, () -> mapper.readValue(bad, c[0].getClass()), bad);
+            assertTrue(e.getMessage().contains((String) c[3]), e.getMessage());
+        }
+    }
+
     @Test
     void schedulesFollowTheirFormulas() {
         CosineRampSchedule cos = new CosineRampSchedule(1, 3, 10);

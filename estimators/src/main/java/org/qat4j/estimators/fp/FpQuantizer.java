@@ -45,8 +45,8 @@ public class FpQuantizer extends ChannelQuantizer {
 
     public FpQuantizer(FpFormat format, ScaleMode scaleMode, int channelAxis) {
         super(channelAxis);
-        this.format = Check.notNull("format", format);
-        this.scaleMode = Check.notNull("scale", scaleMode);
+        setFormat(format);
+        setScaleMode(scaleMode);
     }
 
     public FpFormat getFormat() {
@@ -54,7 +54,7 @@ public class FpQuantizer extends ChannelQuantizer {
     }
 
     public void setFormat(FpFormat format) {
-        this.format = format;
+        this.format = Check.notNull("format", format);
     }
 
     public ScaleMode getScaleMode() {
@@ -62,7 +62,7 @@ public class FpQuantizer extends ChannelQuantizer {
     }
 
     public void setScaleMode(ScaleMode scaleMode) {
-        this.scaleMode = scaleMode;
+        this.scaleMode = Check.notNull("scale", scaleMode);
     }
 
     @Override

@@ -49,7 +49,7 @@ public class LearnedRoundingQuantizer extends ChannelQuantizer {
 
     public LearnedRoundingQuantizer(FpFormat format, int channelAxis) {
         super(channelAxis);
-        this.format = Check.notNull("format", format);
+        setFormat(format);
     }
 
     public FpFormat getFormat() {
@@ -57,7 +57,7 @@ public class LearnedRoundingQuantizer extends ChannelQuantizer {
     }
 
     public void setFormat(FpFormat format) {
-        this.format = format;
+        this.format = Check.notNull("format", format);
     }
 
     public double getLambda() {

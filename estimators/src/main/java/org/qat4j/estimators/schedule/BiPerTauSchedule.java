@@ -20,9 +20,9 @@ public class BiPerTauSchedule extends BeanConfig implements ISchedule {
     }
 
     public BiPerTauSchedule(double tauMin, double tauMax, int totalEpochs) {
-        this.tauMin = Check.nonNegative("tauMin", tauMin);
-        this.tauMax = Check.nonNegative("tauMax", tauMax);
-        this.totalEpochs = Check.inRange("totalEpochs", totalEpochs, 1, Integer.MAX_VALUE);
+        setTauMin(tauMin);
+        setTauMax(tauMax);
+        setTotalEpochs(totalEpochs);
     }
 
     @Override
@@ -42,7 +42,7 @@ public class BiPerTauSchedule extends BeanConfig implements ISchedule {
     }
 
     public void setTauMin(double tauMin) {
-        this.tauMin = tauMin;
+        this.tauMin = Check.nonNegative("tauMin", tauMin);
     }
 
     public double getTauMax() {
@@ -50,7 +50,7 @@ public class BiPerTauSchedule extends BeanConfig implements ISchedule {
     }
 
     public void setTauMax(double tauMax) {
-        this.tauMax = tauMax;
+        this.tauMax = Check.nonNegative("tauMax", tauMax);
     }
 
     public int getTotalEpochs() {
@@ -58,6 +58,6 @@ public class BiPerTauSchedule extends BeanConfig implements ISchedule {
     }
 
     public void setTotalEpochs(int totalEpochs) {
-        this.totalEpochs = totalEpochs;
+        this.totalEpochs = Check.inRange("totalEpochs", totalEpochs, 1, Integer.MAX_VALUE);
     }
 }

@@ -22,7 +22,7 @@ public class FloorLinearSchedule extends BeanConfig implements ISchedule {
     public FloorLinearSchedule(double start, double increase, int totalEpochs) {
         this.start = start;
         this.increase = increase;
-        this.totalEpochs = Check.inRange("totalEpochs", totalEpochs, 1, Integer.MAX_VALUE);
+        setTotalEpochs(totalEpochs);
     }
 
     @Override
@@ -56,6 +56,6 @@ public class FloorLinearSchedule extends BeanConfig implements ISchedule {
     }
 
     public void setTotalEpochs(int totalEpochs) {
-        this.totalEpochs = totalEpochs;
+        this.totalEpochs = Check.inRange("totalEpochs", totalEpochs, 1, Integer.MAX_VALUE);
     }
 }

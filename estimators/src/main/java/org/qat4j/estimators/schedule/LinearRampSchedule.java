@@ -22,7 +22,7 @@ public class LinearRampSchedule extends BeanConfig implements ISchedule {
     public LinearRampSchedule(double from, double to, int iterations) {
         this.from = from;
         this.to = to;
-        this.iterations = Check.inRange("iterations", iterations, 1, Integer.MAX_VALUE);
+        setIterations(iterations);
     }
 
     @Override
@@ -56,6 +56,6 @@ public class LinearRampSchedule extends BeanConfig implements ISchedule {
     }
 
     public void setIterations(int iterations) {
-        this.iterations = iterations;
+        this.iterations = Check.inRange("iterations", iterations, 1, Integer.MAX_VALUE);
     }
 }
