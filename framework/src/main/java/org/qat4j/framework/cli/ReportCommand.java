@@ -49,12 +49,12 @@ final class ReportCommand implements Command {
                     : "no directory " + dir));
         }
         List<Path> runs = new ArrayList<>();
-        if (Files.isDirectory(dir.resolve("checkpoints"))) {
+        if (Files.isDirectory(dir.resolve(CheckpointStore.FOLDER))) {
             runs.add(dir);
         } else {
             try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
                 for (Path p : s) {
-                    if (Files.isDirectory(p.resolve("checkpoints"))) {
+                    if (Files.isDirectory(p.resolve(CheckpointStore.FOLDER))) {
                         runs.add(p);
                     }
                 }

@@ -46,6 +46,9 @@ import org.qat4j.framework.recipe.Recipes;
  */
 public final class CheckpointStore {
 
+    /** The folder of a run directory that holds its checkpoints. */
+    public static final String FOLDER = "checkpoints";
+
     private static final Logger LOG = LogManager.getLogger(CheckpointStore.class);
     private static final Pattern NAME = Pattern.compile("ckpt-(\\d{12})");
     private static final Pattern CLASS_ID = Pattern.compile("\"@class\"\\s*:\\s*\"([^\"]*)\"");
@@ -59,7 +62,7 @@ public final class CheckpointStore {
     }
 
     public CheckpointStore(Path runDir, List<String> extraAllowedPackages) {
-        this.dir = runDir.resolve("checkpoints");
+        this.dir = runDir.resolve(FOLDER);
         List<String> allowed = new ArrayList<>(List.of("org.deeplearning4j.", "org.nd4j.", "org.qat4j."));
         extraAllowedPackages.forEach(p -> allowed.add(p.endsWith(".") ? p : p + "."));
         this.allowedPrefixes = List.copyOf(allowed);

@@ -13,6 +13,8 @@ import java.nio.file.StandardOpenOption;
  */
 public final class RunLock implements AutoCloseable {
 
+    static final String FILE = "lock";
+
     private final FileChannel channel;
     private final FileLock lock;
 
@@ -22,7 +24,7 @@ public final class RunLock implements AutoCloseable {
     }
 
     public static RunLock acquire(Path runDir) throws IOException {
-        FileChannel ch = FileChannel.open(runDir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(runDir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock l;
         try {
             l = ch.tryLock();

@@ -18,6 +18,8 @@ import org.apache.logging.log4j.core.layout.PatternLayout;
  */
 public final class RunLog implements AutoCloseable {
 
+    static final String FILE = "train.log";
+
     private static final Logger LOG = LogManager.getLogger("org.qat4j.run");
 
     private final PrintStream out;
@@ -30,7 +32,7 @@ public final class RunLog implements AutoCloseable {
         PatternLayout layout = PatternLayout.newBuilder().withConfiguration(config)
                 .withPattern("%d{ISO8601} %-5level %c{1} - %msg%n").build();
         appender = FileAppender.newBuilder().setName("run-" + UUID.randomUUID()).setConfiguration(config)
-                .withFileName(runDir.resolve("train.log").toString()).withAppend(true).setLayout(layout).build();
+                .withFileName(runDir.resolve(FILE).toString()).withAppend(true).setLayout(layout).build();
         appender.start();
         config.addAppender(appender);
         LoggerConfig qat4j = config.getLoggerConfig("org.qat4j");

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -45,6 +47,12 @@ public final class Trainer {
     public record Result(double testAccuracy, long iterations, String paramsSha256, Path lastCheckpoint) {
     }
 
+    static final String METRICS = "metrics.csv";
+    static final String CURVES = "curves.png";
+    /** Every name a run directory's top level can hold. */
+    private static final Set<String> RUN_FILES = Set.of(CheckpointStore.FOLDER, RunLock.FILE, RunLog.FILE, METRICS,
+            CURVES);
+
     private final Options options;
     private final PrintStream out;
 
@@ -61,6 +69,7 @@ public final class Trainer {
         }
         // bad data is refused before the run directory exists, so a corrected command can use the same --out
         Recipe.Data data = recipe.loadData(options.dataDir());
+        refuseForeignFiles(dir);
         Files.createDirectories(dir);
         CheckpointStore store = store(recipe);
         if (!store.list().isEmpty()) {
@@ -76,6 +85,24 @@ public final class Trainer {
             state.dataDescription = describe(data);
             state.hyperparameters = recipe.hyperparameters().values();
             return run(recipe, data, null, state, store);
+        }
+    }
+
+    /**
+     * A new run may go into a new or empty directory, or one holding only a run's own files (a run stopped before
+     * its first checkpoint): {@code --out .} in a project folder must not scatter a run among the user's files.
+     */
+    private static void refuseForeignFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var entries = Files.list(dir)) {
+            Optional<String> foreign = entries.map(p -> p.getFileName().toString()).filter(n -> !RUN_FILES.contains(n))
+                    .sorted().findFirst();
+            if (foreign.isPresent()) {
+                throw new IllegalArgumentException("the run directory " + dir + " holds files that are not a qat4j "
+                        + "run's (" + foreign.get() + "); give --out a new or empty directory");
+            }
         }
     }
 
@@ -143,7 +170,7 @@ public final class Trainer {
                         + "; bitwise-exact resume holds within one build");
             }
             Running run = new Running(recipe, net, state, store, log, loaded == null ? null : loaded.path());
-            try (MetricsCsv metrics = new MetricsCsv(options.runDir().resolve("metrics.csv"), state.iteration);
+            try (MetricsCsv metrics = new MetricsCsv(options.runDir().resolve(METRICS), state.iteration);
                     StopOnSignal stop = new StopOnSignal()) {
                 while (state.epoch < run.epochs) {
                     int epoch = state.epoch;
@@ -343,6 +370,6 @@ public final class Trainer {
             acc.addSeries("train accuracy", x, train);
         }
         acc.addSeries("test accuracy", x, state.history.stream().mapToDouble(r -> r.testAccuracy).toArray());
-        Figures.writeSideBySide(List.of(loss, acc), options.runDir().resolve("curves.png"));
+        Figures.writeSideBySide(List.of(loss, acc), options.runDir().resolve(CURVES));
     }
 }

@@ -224,6 +224,17 @@ class TrainerTest {
         Files.createDirectories(empty);
         e = assertThrows(IllegalArgumentException.class, () -> trainer(empty, 0).resume());
         assertTrue(e.getMessage().contains("no checkpoint to resume from"), e.getMessage());
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Files.writeString(project.resolve("notes.txt"), "mine");
+        e = assertThrows(IllegalArgumentException.class, () -> trainer(project, 0).start(Recipes.create("tiny")));
+        assertTrue(e.getMessage().contains("not a qat4j run's (notes.txt)"), e.getMessage());
+        try (var left = Files.list(project)) {
+            assertEquals(List.of(project.resolve("notes.txt")), left.toList(), "nothing written next to the user's file");
+        }
+        Path stoppedEarly = Files.createDirectories(tmp.resolve("stopped-early").resolve("checkpoints")).getParent();
+        Files.writeString(stoppedEarly.resolve("train.log"), "training tiny: ...\n");
+        Files.writeString(stoppedEarly.resolve("lock"), "");
+        trainer(stoppedEarly, 0).start(Recipes.create("tiny"));
         try (RunLock lock = RunLock.acquire(a)) {
             e = assertThrows(IllegalArgumentException.class, () -> RunLock.acquire(a));
             assertTrue(e.getMessage().contains("in use by another trainer"), e.getMessage());
