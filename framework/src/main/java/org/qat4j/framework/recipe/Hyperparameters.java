@@ -55,6 +55,10 @@ public final class Hyperparameters {
         }
 
         void parse(String text) {
+            if (text == null) {
+                throw new IllegalArgumentException("recipe " + owner + ": " + name + " must be " + type
+                        + " (got nothing)");
+            }
             this.value = parser.apply(text.trim());
         }
 

@@ -58,6 +58,30 @@ public class CheckpointState {
     public long epochSeen;
 
     /**
+     * What makes this state impossible for a run, or null: a state.json is input like any other (edited by hand,
+     * written by another tool), and its position decides which batches train next.
+     */
+    String problem() {
+        if (formatVersion != 1) {
+            return "unsupported checkpoint format " + formatVersion;
+        }
+        if (recipe == null || hyperparameters == null || history == null) {
+            return "recipe, hyperparameters or history missing";
+        }
+        if (epoch < 0 || batch < 0 || iteration < 0 || epochLossCount < 0 || epochSeen < 0 || epochCorrect < 0
+                || epochCorrect > epochSeen) {
+            return "negative position or counts";
+        }
+        if (history.size() != epoch || history.contains(null)) {
+            return "a history of " + history.size() + " epochs at epoch " + epoch;
+        }
+        if (bestCheckpoint != null && !bestCheckpoint.matches("ckpt-\\d{12}")) {
+            return "best checkpoint '" + bestCheckpoint + "' is not a checkpoint name";
+        }
+        return null;
+    }
+
+    /**
      * Accounts one finished training step: the position moves to the next batch and the epoch's running sums grow;
      * {@code correct} is negative when the model's training accuracy is not available.
      */

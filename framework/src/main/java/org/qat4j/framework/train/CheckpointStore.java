@@ -195,8 +195,9 @@ public final class CheckpointStore {
         } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException(what + " is corrupt: unreadable JSON (" + e.getOriginalMessage() + ")");
         }
-        if (state.formatVersion != 1 || state.recipe == null) {
-            throw new IllegalArgumentException(what + ": unsupported checkpoint format");
+        String problem = state.problem();
+        if (problem != null) {
+            throw new IllegalArgumentException(what + " is corrupt: " + problem);
         }
         return state;
     }

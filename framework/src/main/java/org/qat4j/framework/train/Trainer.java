@@ -128,8 +128,18 @@ public final class Trainer {
                         + state.dataDescription + ") than this (" + describe(data) + "); resume with --data-dir "
                         + "pointing at the run's data");
             }
+            int perEpoch = batchesPerEpoch(recipe, data);
+            if (state.batch >= perEpoch || state.iteration != (long) state.epoch * perEpoch + state.batch) {
+                throw new IllegalArgumentException("checkpoint " + loaded.path() + " does not fit its run: epoch "
+                        + state.epoch + " batch " + state.batch + " iteration " + state.iteration + " with "
+                        + perEpoch + " batches per epoch");
+            }
             return run(recipe, data, loaded, state, probe);
         }
+    }
+
+    private static int batchesPerEpoch(Recipe recipe, Recipe.Data data) {
+        return (data.train().size() + recipe.batchSize.get() - 1) / recipe.batchSize.get();
     }
 
     private static String describe(Recipe.Data data) {
@@ -155,7 +165,7 @@ public final class Trainer {
             CheckpointStore store) throws IOException {
         try (RunLog log = new RunLog(options.runDir(), out)) {
             int batchSize = recipe.batchSize.get();
-            int perEpoch = (data.train().size() + batchSize - 1) / batchSize;
+            int perEpoch = batchesPerEpoch(recipe, data);
             ComputationGraph net = loaded != null ? loaded.model() : recipe.model(perEpoch);
             log.line(String.format(Locale.ROOT, "%s %s: %s, %d epochs of %d batches of %d", loaded == null
                     ? "training" : (state.epoch >= recipe.epochs.get() ? "already complete, nothing to resume"

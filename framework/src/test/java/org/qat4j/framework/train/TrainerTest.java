@@ -152,6 +152,40 @@ class TrainerTest {
         assertTrue(e.getMessage().contains(newest.toString()) && e.getMessage().contains("corrupt"), e.getMessage());
     }
 
+    /** A state.json edited by hand (and its manifest updated to match) is checked for what a run can be. */
+    @Test
+    void impossibleCheckpointStatesAreRefused() throws Exception {
+        Path a = tmp.resolve("states");
+        trainer(a, 5).start(Recipes.create("tiny"));
+        CheckpointStore store = new CheckpointStore(a, Trainer.recipePackages());
+        Path newest = store.list().get(0);
+        Path previous = store.list().get(1);
+        byte[] original = Files.readAllBytes(newest.resolve("state.json"));
+        for (String edit : List.of("\"history\" : null", "\"epoch\" : -5", "\"hyperparameters\" : null",
+                "\"bestCheckpoint\" : \"../../elsewhere\"", "\"formatVersion\" : 99")) {
+            rewriteState(newest, original, edit);
+            assertEquals(previous, store.loadLatest().path(), edit);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.load(newest));
+            assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
+        }
+        rewriteState(newest, original, "\"batch\" : 999");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> trainer(a, 5).resume());
+        assertTrue(e.getMessage().contains("does not fit its run: epoch 2 batch 999"), e.getMessage());
+    }
+
+    /** Replaces one top-level field of a checkpoint's state and updates the manifest to match. */
+    private static void rewriteState(Path ckpt, byte[] original, String field) throws Exception {
+        String name = field.substring(0, field.indexOf(':')).strip();
+        String json = new String(original, StandardCharsets.UTF_8).replaceFirst("(?m)^  " + java.util.regex.Pattern
+                .quote(name) + " : .*?(,?)$", java.util.regex.Matcher.quoteReplacement("  " + field) + "$1");
+        assertTrue(json.contains(field), json);
+        Files.writeString(ckpt.resolve("state.json"), json);
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        String manifest = Files.readString(ckpt.resolve("manifest.json")).replaceAll("(\"state.json\" : \")[0-9a-f]+",
+                "$1" + java.util.HexFormat.of().formatHex(sha.digest(json.getBytes(StandardCharsets.UTF_8))));
+        Files.writeString(ckpt.resolve("manifest.json"), manifest);
+    }
+
     @Test
     void foreignClassesInACheckpointAreRefused() throws Exception {
         Path a = tmp.resolve("d");
@@ -251,6 +285,8 @@ class TrainerTest {
         assertEquals("recipe tiny: epochs must be an integer in 1..100000 (got 'seven')", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> r.hyperparameters().set("learningRate", "-1"));
         assertTrue(e.getMessage().contains("learningRate must be a number in [0.0, 10.0]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> r.hyperparameters().set("epochs", null));
+        assertEquals("recipe tiny: epochs must be an integer in 1..100000 (got nothing)", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> r.hyperparameters().set("depth", "3"));
         assertTrue(e.getMessage().contains("has no hyperparameter 'depth'; known: epochs, batchSize"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Recipes.create("nope"));
