@@ -28,6 +28,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.SerializationFeature;
 import org.qat4j.framework.recipe.Recipes;
@@ -152,12 +153,19 @@ public final class CheckpointStore {
             throw new CheckpointRefusedException(what + " was made by the recipe '" + state.recipe
                     + "', which is not on the classpath (add the jar that provides it, e.g. QAT4J_CLASSPATH=JAR)");
         }
-        checkClasses(what, modelZip);
+        boolean updaterSaved = checkEntries(what, modelZip);
+        ComputationGraph model;
         try {
-            return new Loaded(ckpt, ModelSerializer.restoreComputationGraph(modelZip.toFile(), true), state);
+            model = ModelSerializer.restoreComputationGraph(modelZip.toFile(), true);
         } catch (RuntimeException | IOException e) {
             throw new IllegalArgumentException(what + ": the model cannot be read (" + e.getMessage() + ")");
         }
+        // DL4J starts an optimizer whose state is missing from zeros without a word: resume would not be exact
+        INDArray updaterState = model.getUpdater(true).getStateViewArray();
+        if (!updaterSaved && updaterState != null && updaterState.length() > 0) {
+            throw new IllegalArgumentException(what + " is incomplete: model.zip holds no optimizer state");
+        }
+        return new Loaded(ckpt, model, state);
     }
 
     /** The state of the newest checkpoint that verifies, without reading its model; null if there is none. */
@@ -202,14 +210,19 @@ public final class CheckpointStore {
         return state;
     }
 
-    /** Refuses configurations that name classes outside the allow-list, before any of them is instantiated. */
-    void checkClasses(String what, Path modelZip) throws IOException {
+    /**
+     * Refuses configurations that name classes outside the allow-list, before any of them is instantiated; returns
+     * whether the optimizer state was saved.
+     */
+    private boolean checkEntries(String what, Path modelZip) throws IOException {
         String config = null;
+        boolean updaterSaved = false;
         try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(modelZip))) {
             for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
-                if (e.getName().equals("configuration.json")) {
+                if (e.getName().equals(ModelSerializer.CONFIGURATION_JSON)) {
                     config = new String(zip.readNBytes(64 << 20), StandardCharsets.UTF_8);
                 }
+                updaterSaved |= e.getName().equals(ModelSerializer.UPDATER_BIN);
             }
         } catch (java.util.zip.ZipException e) {
             throw new IllegalArgumentException(what + " is corrupt: model.zip is not a zip file");
@@ -225,6 +238,7 @@ public final class CheckpointStore {
                         + "', which is not on the allow-list (DL4J, ND4J, qat4j and registered recipes)");
             }
         }
+        return updaterSaved;
     }
 
     /** Deletes all but the newest {@code keep} checkpoints and the one named {@code best}. */

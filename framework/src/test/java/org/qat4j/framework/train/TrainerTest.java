@@ -180,10 +180,30 @@ class TrainerTest {
                 .quote(name) + " : .*?(,?)$", java.util.regex.Matcher.quoteReplacement("  " + field) + "$1");
         assertTrue(json.contains(field), json);
         Files.writeString(ckpt.resolve("state.json"), json);
-        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-        String manifest = Files.readString(ckpt.resolve("manifest.json")).replaceAll("(\"state.json\" : \")[0-9a-f]+",
-                "$1" + java.util.HexFormat.of().formatHex(sha.digest(json.getBytes(StandardCharsets.UTF_8))));
+        updateManifest(ckpt, "state.json");
+    }
+
+    /** Makes the manifest match a file of the checkpoint that was replaced. */
+    private static void updateManifest(Path ckpt, String file) throws Exception {
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(ckpt.resolve(
+                file)));
+        String manifest = Files.readString(ckpt.resolve("manifest.json")).replaceAll("(\"" + file
+                + "\" : \")[0-9a-f]+", "$1" + java.util.HexFormat.of().formatHex(digest));
         Files.writeString(ckpt.resolve("manifest.json"), manifest);
+    }
+
+    @Test
+    void aCheckpointWithoutOptimizerStateIsIncomplete() throws Exception {
+        Path a = tmp.resolve("no-updater");
+        trainer(a, 5).start(Recipes.create("tiny"));
+        CheckpointStore store = new CheckpointStore(a, Trainer.recipePackages());
+        Path newest = store.list().get(0);
+        org.deeplearning4j.util.ModelSerializer.writeModel(store.load(newest).model(), newest.resolve("model.zip")
+                .toFile(), false);
+        updateManifest(newest, "model.zip");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.load(newest));
+        assertTrue(e.getMessage().endsWith("is incomplete: model.zip holds no optimizer state"), e.getMessage());
+        assertEquals(store.list().get(1), store.loadLatest().path());
     }
 
     @Test
