@@ -68,7 +68,19 @@ final class EvalCommand implements Command {
         }
         out.printf(Locale.ROOT, row, "macro average", f4(eval.precision()), f4(eval.recall()), f4(eval.f1()), total);
         out.println("confusion matrix (rows: true class, columns: predicted class):");
-        out.print(eval.confusionMatrix());
+        int cell = Math.max(3, String.valueOf(total).length()) + 1;
+        StringBuilder header = new StringBuilder(" ".repeat(cell));
+        for (int c = 0; c < names.size(); c++) {
+            header.append(String.format(Locale.ROOT, "%" + cell + "d", c));
+        }
+        out.println(header);
+        for (int t = 0; t < names.size(); t++) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%" + cell + "d", t));
+            for (int p = 0; p < names.size(); p++) {
+                line.append(String.format(Locale.ROOT, "%" + cell + "d", eval.getConfusion().getCount(t, p)));
+            }
+            out.println(line.append("  ").append(names.get(t)));
+        }
     }
 
     private static String f4(double v) {

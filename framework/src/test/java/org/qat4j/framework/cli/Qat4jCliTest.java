@@ -164,9 +164,19 @@ class Qat4jCliTest {
             String[] cells = lines.get(2 + c).split(" {2,}");
             assertEquals(FashionMnist.CLASSES[c], cells[0]);
             images += Integer.parseInt(cells[4].trim());
+            String[] counts = lines.get(15 + c).trim().split(" +", 12);
+            assertEquals(String.valueOf(c), counts[0]);
+            assertEquals(FashionMnist.CLASSES[c], counts[11], "the row names its class");
+            int rowSum = 0;
+            for (int p = 1; p <= 10; p++) {
+                rowSum += Integer.parseInt(counts[p]);
+            }
+            assertEquals(Integer.parseInt(cells[4].trim()), rowSum, "confusion row of " + FashionMnist.CLASSES[c]);
         }
         assertEquals(128, images);
         assertTrue(lines.get(12).matches("macro average +[0-9.]+ +[0-9.]+ +[0-9.]+ +128"), lines.get(12));
         assertTrue(lines.get(13).startsWith("confusion matrix"), lines.get(13));
+        assertTrue(lines.get(14).matches(" +0 +1 +2 +3 +4 +5 +6 +7 +8 +9"), lines.get(14));
+        assertEquals(25, lines.size(), eval.out());
     }
 }
