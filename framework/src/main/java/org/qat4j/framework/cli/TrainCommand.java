@@ -37,7 +37,7 @@ final class TrainCommand implements Command {
                 .addOption(Option.builder().longOpt("recipe").hasArg().argName("NAME").required()
                         .desc("recipe to train (see qat4j list)").build())
                 .addOption(Option.builder().longOpt("out").hasArg().argName("DIR")
-                        .desc("run directory (default runs/RECIPE-TIMESTAMP)").build())
+                        .desc("run directory, new or empty (default runs/RECIPE-TIMESTAMP)").build())
                 .addOption(Option.builder().longOpt("epochs").hasArg().argName("N").desc("same as --set epochs=N")
                         .build())
                 .addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("same as --set seed=S").build())
