@@ -70,8 +70,8 @@ final class ReportCommand implements Command {
         for (Path run : runs) {
             CheckpointState s = new CheckpointStore(run, Trainer.recipePackages()).latestState();
             if (s == null || s.history.isEmpty()) {
-                out.printf("| %s | %s | 0 | | | | | | %s |%n", run.getFileName(), s == null ? "(no readable checkpoint)" : s.recipe,
-                        s == null || s.qat4j == null ? "" : s.qat4j);
+                out.printf("| %s | %s | 0 | | | | | | %s |%n", run.getFileName(),
+                        s == null ? "(no readable checkpoint)" : s.recipe, s == null || s.qat4j == null ? "" : s.qat4j);
                 continue;
             }
             CheckpointState.EpochRecord last = s.history.get(s.history.size() - 1);

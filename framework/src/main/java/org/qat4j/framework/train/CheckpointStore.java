@@ -161,9 +161,11 @@ public final class CheckpointStore {
             throw new IllegalArgumentException(what + ": the model cannot be read (" + e.getMessage() + ")");
         }
         // DL4J starts an optimizer whose state is missing from zeros without a word: resume would not be exact
-        INDArray updaterState = model.getUpdater(true).getStateViewArray();
-        if (!updaterSaved && updaterState != null && updaterState.length() > 0) {
-            throw new IllegalArgumentException(what + " is incomplete: model.zip holds no optimizer state");
+        if (!updaterSaved) {
+            INDArray updaterState = model.getUpdater(true).getStateViewArray();
+            if (updaterState != null && updaterState.length() > 0) {
+                throw new IllegalArgumentException(what + " is incomplete: model.zip holds no optimizer state");
+            }
         }
         return new Loaded(ckpt, model, state);
     }
