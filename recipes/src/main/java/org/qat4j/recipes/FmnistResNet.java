@@ -32,7 +32,8 @@ public abstract class FmnistResNet extends BinaryCnnRecipe {
             "blocks per stage");
 
     protected FmnistResNet() {
-        epochs.set(15);
+        // the budget of record of BENCHMARKS.md: the defaults reproduce its accuracy table
+        epochs.set(10);
         batchSize.set(128);
         learningRate.set(2e-3);
     }
