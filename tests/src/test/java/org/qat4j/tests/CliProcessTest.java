@@ -57,7 +57,7 @@ class CliProcessTest {
         Qat4jProcess.Run biper = qat4j("summary", "--recipe", "fmnist-resnet-biper");
         Qat4jProcess.Run xnor = qat4j("summary", "--recipe", "fmnist-resnet-xnor");
         assertEquals(0, biper.code(), biper.err());
-        assertTrue(biper.out().contains("quantizer schedules as at the end of training, epoch 15"), biper.out());
+        assertTrue(biper.out().contains("quantizer schedules as at the end of training, epoch 10"), biper.out());
         assertEquals(lineStarting(xnor.out(), "Binary MACs: "), lineStarting(biper.out(), "Binary MACs: "));
         double ratio = Double.parseDouble(lineStarting(biper.out(), "Compression ratio: ")
                 .replaceAll("[^0-9.]", ""));
