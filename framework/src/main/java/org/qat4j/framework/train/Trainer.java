@@ -138,6 +138,13 @@ public final class Trainer {
         }
     }
 
+    /** {@code 1h02m}, {@code 12m05s} or {@code 45s}. */
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
+                : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
+    }
+
     private static int batchesPerEpoch(Recipe recipe, Recipe.Data data) {
         return (data.train().size() + recipe.batchSize.get() - 1) / recipe.batchSize.get();
     }
@@ -263,6 +270,7 @@ public final class Trainer {
             try {
                 long windowStart = System.nanoTime();
                 long windowSamples = 0;
+                long windowSteps = 0;
                 long windowCorrect = 0;
                 for (int b = state.batch; b < batches.count(); b++) {
                     long t0 = System.nanoTime();
@@ -288,15 +296,18 @@ public final class Trainer {
                     state.step(loss, correct, ds.numExamples(), (t2 - t0) / 1e9);
                     windowCorrect = correct < 0 || windowCorrect < 0 ? -1 : windowCorrect + correct;
                     windowSamples += ds.numExamples();
+                    windowSteps++;
                     if (state.iteration % options.logEvery() == 0 || b == batches.count() - 1) {
                         double secs = (System.nanoTime() - windowStart) / 1e9;
                         double speed = windowSamples / Math.max(secs, 1e-9);
                         double accuracy = windowCorrect < 0 ? Double.NaN : windowCorrect / (double) windowSamples;
                         metrics.row(epoch, state.iteration, learningRate(net), loss, accuracy, Double.NaN, speed,
                                 flips.flipRatio());
-                        String stats = String.format(Locale.ROOT, "loss %.4f%s, %.0f samples/s", loss,
+                        long stepsLeft = (long) (epochs - epoch - 1) * batches.count() + batches.count() - b - 1;
+                        String stats = String.format(Locale.ROOT, "loss %.4f%s, %.0f samples/s%s", loss,
                                 Double.isNaN(accuracy) ? "" : String.format(Locale.ROOT, ", accuracy %.4f", accuracy),
-                                speed);
+                                speed, stepsLeft == 0 ? "" : ", " + duration(secs / windowSteps * stepsLeft)
+                                + " of training left");
                         String msg = String.format(Locale.ROOT, "epoch %d/%d batch %d/%d: %s", epoch + 1, epochs,
                                 b + 1, batches.count(), stats);
                         if (bar != null) {
@@ -307,6 +318,7 @@ public final class Trainer {
                         }
                         windowStart = System.nanoTime();
                         windowSamples = 0;
+                        windowSteps = 0;
                         windowCorrect = 0;
                     }
                     if (bar != null) {

@@ -80,6 +80,24 @@ class TrainerTest {
                 "resumed with the same build");
     }
 
+    /** Each progress line tells how much training time is left, from the speed of the last logged window. */
+    @Test
+    void progressLinesEstimateTheTrainingTimeLeft() throws Exception {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        new Trainer(new Trainer.Options(tmp.resolve("eta"), sampleData(), 0, 2, 4, false), new PrintStream(captured,
+                true, StandardCharsets.UTF_8)).start(Recipes.create("tiny"));
+        List<String> progress = captured.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(" batch "))
+                .toList();
+        assertTrue(progress.size() >= 2, progress.toString());
+        for (String line : progress.subList(0, progress.size() - 1)) {
+            assertTrue(line.matches(".*, (\\d+h\\d{2}m|\\d+m\\d{2}s|\\d+s) of training left"), line);
+        }
+        assertFalse(progress.get(progress.size() - 1).contains("left"), "nothing left after the last step");
+        assertEquals("45s", Trainer.duration(45.2));
+        assertEquals("12m05s", Trainer.duration(725));
+        assertEquals("1h02m", Trainer.duration(3725));
+    }
+
     @Test
     void theTrainLossIsTheDataLossWithoutTheWeightDecayPenalty() throws Exception {
         double[] firstLoss = new double[2];
