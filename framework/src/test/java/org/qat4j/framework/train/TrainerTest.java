@@ -30,6 +30,13 @@ class TrainerTest {
         return new Trainer(new Trainer.Options(dir, sampleData(), checkpointEvery, 50, 4, false), QUIET);
     }
 
+    /** The checkpoints of a finished run of the tiny recipe, checkpointed every {@code checkpointEvery} steps. */
+    private CheckpointStore trainedTinyRun(String name, int checkpointEvery) throws Exception {
+        Path run = tmp.resolve(name);
+        trainer(run, checkpointEvery).start(Recipes.create("tiny"));
+        return new CheckpointStore(run, Trainer.recipePackages());
+    }
+
     /** The bundled sample as a data directory. */
     private Path sampleData() throws Exception {
         Path data = tmp.resolve("data");
@@ -157,9 +164,7 @@ class TrainerTest {
 
     @Test
     void corruptNewestCheckpointFallsBackToThePreviousOne() throws Exception {
-        Path a = tmp.resolve("c");
-        trainer(a, 5).start(Recipes.create("tiny"));
-        CheckpointStore store = new CheckpointStore(a, Trainer.recipePackages());
+        CheckpointStore store = trainedTinyRun("c", 5);
         List<Path> all = store.list();
         Path newest = all.get(0);
         byte[] model = Files.readAllBytes(newest.resolve("model.zip"));
@@ -173,9 +178,7 @@ class TrainerTest {
     /** A state.json edited by hand (and its manifest updated to match) is checked for what a run can be. */
     @Test
     void impossibleCheckpointStatesAreRefused() throws Exception {
-        Path a = tmp.resolve("states");
-        trainer(a, 5).start(Recipes.create("tiny"));
-        CheckpointStore store = new CheckpointStore(a, Trainer.recipePackages());
+        CheckpointStore store = trainedTinyRun("states", 5);
         Path newest = store.list().get(0);
         Path previous = store.list().get(1);
         byte[] original = Files.readAllBytes(newest.resolve("state.json"));
@@ -187,7 +190,7 @@ class TrainerTest {
             assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
         }
         rewriteState(newest, original, "\"batch\" : 999");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> trainer(a, 5).resume());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> trainer(tmp.resolve("states"), 5).resume());
         assertTrue(e.getMessage().contains("does not fit its run: epoch 2 batch 999"), e.getMessage());
     }
 
@@ -212,9 +215,7 @@ class TrainerTest {
 
     @Test
     void aCheckpointWithoutOptimizerStateIsIncomplete() throws Exception {
-        Path a = tmp.resolve("no-updater");
-        trainer(a, 5).start(Recipes.create("tiny"));
-        CheckpointStore store = new CheckpointStore(a, Trainer.recipePackages());
+        CheckpointStore store = trainedTinyRun("no-updater", 5);
         Path newest = store.list().get(0);
         org.deeplearning4j.util.ModelSerializer.writeModel(store.load(newest).model(), newest.resolve("model.zip")
                 .toFile(), false);
@@ -226,9 +227,7 @@ class TrainerTest {
 
     @Test
     void foreignClassesInACheckpointAreRefused() throws Exception {
-        Path a = tmp.resolve("d");
-        trainer(a, 0).start(Recipes.create("tiny"));
-        CheckpointStore store = new CheckpointStore(a, Trainer.recipePackages());
+        CheckpointStore store = trainedTinyRun("d", 0);
         Path ckpt = store.list().get(0);
         Path zip = ckpt.resolve("model.zip");
         Path evil = tmp.resolve("evil.zip");
