@@ -15,13 +15,13 @@ import org.qat4j.layers.impl.QuantizedLayerImpl;
 import org.qat4j.layers.params.ParamEntry;
 import org.qat4j.layers.params.ParamLayout;
 
-/** Rules shared by every qat4j layer configuration. */
-final class Layers {
+/** Rules shared by every qat4j layer configuration, also those of other modules (distillation outputs). */
+public final class Layers {
 
     private Layers() {
     }
 
-    static ParamEntry entry(ParamLayout layer, String paramName) {
+    public static ParamEntry entry(ParamLayout layer, String paramName) {
         for (ParamEntry e : layer.paramLayout()) {
             if (e.key().equals(paramName)) {
                 return e;
@@ -31,7 +31,7 @@ final class Layers {
     }
 
     /** Wires a layer implementation to its configuration and parameter view, as every DL4J layer config does. */
-    static org.deeplearning4j.nn.api.Layer wire(QuantizedLayerImpl<?> layer, NeuralNetConfiguration conf,
+    public static org.deeplearning4j.nn.api.Layer wire(QuantizedLayerImpl<?> layer, NeuralNetConfiguration conf,
             Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView, boolean initializeParams) {
         layer.setListeners(listeners);
         layer.setIndex(layerIndex);
@@ -42,14 +42,14 @@ final class Layers {
     }
 
     /** A configuration error naming the layer. */
-    static DL4JInvalidConfigException invalid(Layer layer, String what) {
+    public static DL4JInvalidConfigException invalid(Layer layer, String what) {
         String name = layer.getLayerName() == null ? layer.getClass().getSimpleName() : layer.getLayerName();
         return new DL4JInvalidConfigException("layer '" + name + "' (" + layer.getClass().getSimpleName() + "): "
                 + what);
     }
 
     /** Memory report from the parameter layout, with a working-memory estimate of a few activations. */
-    static LayerMemoryReport memoryReport(Layer layer, ParamLayout layout, InputType in, InputType out,
+    public static LayerMemoryReport memoryReport(Layer layer, ParamLayout layout, InputType in, InputType out,
             long workingPerExample) {
         long numParams = 0;
         long updaterState = 0;
@@ -65,7 +65,7 @@ final class Layers {
     }
 
     /** State never moves; biases take the bias updater when one is set; everything else the layer's updater. */
-    static IUpdater updaterFor(ParamLayout layer, String paramName, IUpdater updater, IUpdater biasUpdater) {
+    public static IUpdater updaterFor(ParamLayout layer, String paramName, IUpdater updater, IUpdater biasUpdater) {
         ParamEntry e = entry(layer, paramName);
         if (e.role() == ParamEntry.Role.STATE) {
             return new NoOp();

@@ -107,6 +107,10 @@ public final class LayoutParamInitializer implements ParamInitializer {
 
     private static Map<String, INDArray> slice(Layer layer, INDArray flat) {
         Map<String, INDArray> out = new LinkedHashMap<>();
+        if (flat == null) {
+            // DL4J gives a layer without parameters no view at all
+            return Collections.unmodifiableMap(out);
+        }
         long offset = 0;
         INDArray row = flat.reshape(1, flat.length());
         for (ParamEntry e : layout(layer)) {
