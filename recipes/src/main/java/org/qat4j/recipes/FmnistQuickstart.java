@@ -2,12 +2,10 @@ package org.qat4j.recipes;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.qat4j.estimators.BinaryWeightQuantizer;
 import org.qat4j.estimators.Quantizer;
 import org.qat4j.estimators.scaling.XnorScaling;
@@ -65,9 +63,6 @@ public class FmnistQuickstart extends BinaryCnnRecipe {
         x = quantConvBn(g, "b2", "pool2", 64, 3, 1);
         g.addLayer("act", new RPReLU.Builder().build(), x);
         g.addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "act");
-        g.addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
-                .nOut(CLASSES).build(), "gap");
-        g.setOutputs("out");
-        return new ComputationGraph(g.build());
+        return new ComputationGraph(g.setOutputs(classifier(g, "gap")).build());
     }
 }

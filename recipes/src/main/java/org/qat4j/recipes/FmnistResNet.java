@@ -3,12 +3,9 @@ package org.qat4j.recipes;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.qat4j.framework.recipe.Hyperparameters;
 import org.qat4j.layers.RPReLU;
 
@@ -55,9 +52,7 @@ public abstract class FmnistResNet extends BinaryCnnRecipe {
             }
         }
         g.addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), x);
-        g.addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
-                .nOut(CLASSES).build(), "gap");
-        return new ComputationGraph(g.setOutputs("out").build());
+        return new ComputationGraph(g.setOutputs(classifier(g, "gap")).build());
     }
 
     private String block(ComputationGraphConfiguration.GraphBuilder g, String name, String in, int cin, int cout,

@@ -2,12 +2,10 @@ package org.qat4j.recipes;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.qat4j.layers.NativeBatchNorm;
 import org.qat4j.layers.QuantConv2D;
 import org.qat4j.layers.RPReLU;
@@ -42,9 +40,7 @@ public abstract class FmnistVggSmall extends BinaryCnnRecipe {
         x = pool(g, "p3", x);
         g.addLayer("act", new RPReLU.Builder().build(), x);
         g.addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "act");
-        g.addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
-                .nOut(CLASSES).build(), "gap");
-        return new ComputationGraph(g.setOutputs("out").build());
+        return new ComputationGraph(g.setOutputs(classifier(g, "gap")).build());
     }
 
     private static String pool(ComputationGraphConfiguration.GraphBuilder g, String name, String in) {

@@ -74,4 +74,37 @@ class CliProcessTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("reste") && r.out().contains("o=1.0") && r.out().contains("e4m3"), r.out());
     }
+
+    /** A distilled recipe trains from a teacher named on the command line; teacher mistakes are one line. */
+    @Test
+    void distillationFromTheCommandLine() throws Exception {
+        String teacher = TinyTeacher.get().toString();
+        Path out = dir.resolve("kd");
+        Qat4jProcess.Run r = qat4j("train", "--recipe", "fmnist-resnet-reste-kd", "--teacher", teacher, "--out",
+                out.toString(), "--epochs", "1", "--train-limit", "64", "--test-limit", "32", "--set", "width=8",
+                "--set", "blocks=1", "--set", "batchSize=32");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("distilling from recipe fmnist-resnet-fp32") && r.out().contains("kd = 1.00000 x "
+                + "KdLoss(logits)") && r.out().contains("from the teacher"), r.out());
+        Qat4jProcess.Run eval = qat4j("eval", "--checkpoint", out.toString());
+        assertEquals(0, eval.code(), eval.err());
+
+        Qat4jProcess.Run notDistilled = qat4j("train", "--recipe", "fmnist-resnet-reste", "--teacher", teacher,
+                "--out", dir.resolve("x").toString());
+        Qat4jProcess.Run missing = qat4j("train", "--recipe", "fmnist-resnet-reste-kd", "--teacher",
+                dir.resolve("nope").toString(), "--out", dir.resolve("y").toString());
+        Qat4jProcess.Run notACheckpoint = qat4j("train", "--recipe", "fmnist-resnet-reste-kd", "--teacher",
+                dir.toString(), "--out", dir.resolve("z").toString());
+        for (Qat4jProcess.Run bad : List.of(notDistilled, missing, notACheckpoint)) {
+            assertEquals(2, bad.code(), bad.err());
+            assertEquals(1, bad.err().lines().filter(l -> !l.isBlank()).count(), bad.err());
+            assertFalse(bad.err().contains("Exception"), bad.err());
+        }
+        assertTrue(notDistilled.err().contains("does not distil from a teacher"), notDistilled.err());
+        assertTrue(missing.err().contains("which does not exist"), missing.err());
+        assertTrue(notACheckpoint.err().contains("teacher: no checkpoint in"), notACheckpoint.err());
+        for (String never : List.of("x", "y", "z")) {
+            assertFalse(Files.exists(dir.resolve(never)), never);
+        }
+    }
 }

@@ -93,7 +93,7 @@ class EveryRecipeResumesExactlyTest {
     @MethodSource("recipes")
     void resumeFromMidFirstAndMidSecondEpochIsExact(String name) throws Exception {
         Path run = tmp.resolve(name);
-        Trainer.Result full = trainer(run).start(tiny(name));
+        Trainer.Result full = trainer(run).start(TinyTeacher.teach(tiny(name)));
         assertEquals(ITERATIONS, full.iterations(), name);
         for (int iteration : List.of(1, 5)) {
             Path stopped = stoppedAfter(run, iteration);

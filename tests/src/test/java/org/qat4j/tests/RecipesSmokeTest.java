@@ -45,6 +45,7 @@ class RecipesSmokeTest {
         for (Recipe listed : all) {
             Recipe r = Recipes.create(listed.name());
             r.hyperparameters().setAll(Map.of("epochs", "1", "batchSize", "32", "trainLimit", "64", "testLimit", "32"));
+            TinyTeacher.teach(r);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             Path dir = tmp.resolve(r.name());
             Trainer.Result result = new Trainer(new Trainer.Options(dir, null, 0, 2, 10, false),

@@ -10,6 +10,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.qat4j.framework.recipe.Recipe;
 import org.qat4j.framework.recipe.Recipes;
+import org.qat4j.framework.recipe.TeacherSettings;
 import org.qat4j.framework.train.Trainer;
 
 /** {@code qat4j train}: trains a recipe into a run directory. */
@@ -45,6 +46,9 @@ final class TrainCommand implements Command {
                         .desc("same as --set trainLimit=N").build())
                 .addOption(Option.builder().longOpt("test-limit").hasArg().argName("N")
                         .desc("same as --set testLimit=N").build())
+                .addOption(Option.builder().longOpt("teacher").hasArg().argName("CHECKPOINT")
+                        .desc("the teacher of a distilled recipe (run directory, checkpoint directory or model.zip); "
+                                + "same as --set teacher=CHECKPOINT").build())
                 .addOption(Option.builder().longOpt("set").hasArg().argName("KEY=VALUE")
                         .desc("a hyperparameter of the recipe; repeatable").build()));
     }
@@ -54,13 +58,17 @@ final class TrainCommand implements Command {
         Recipe recipe = Recipes.create(line.getOptionValue("recipe"));
         Map<String, String> settings = KeyValues.parse(line.getOptionValues("set"));
         for (String[] alias : new String[][] {{"epochs", "epochs"}, {"seed", "seed"}, {"train-limit", "trainLimit"},
-            {"test-limit", "testLimit"}}) {
+            {"test-limit", "testLimit"}, {"teacher", TeacherSettings.TEACHER}}) {
             if (line.hasOption(alias[0])) {
                 if (settings.containsKey(alias[1])) {
                     throw new UsageException("--" + alias[0] + " and --set " + alias[1] + " both given");
                 }
                 settings.put(alias[1], line.getOptionValue(alias[0]));
             }
+        }
+        if (settings.containsKey(TeacherSettings.TEACHER) && recipe.distillation() == null) {
+            throw new UsageException("recipe " + recipe.name() + " does not distil from a teacher; --teacher applies "
+                    + "to distilled recipes (qat4j list)");
         }
         recipe.hyperparameters().setAll(settings);
         Path dir = Path.of(line.getOptionValue("out", "runs/" + recipe.name() + "-"

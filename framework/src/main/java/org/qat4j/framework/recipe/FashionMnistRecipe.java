@@ -6,9 +6,13 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.qat4j.framework.data.FashionMnist;
 import org.qat4j.framework.data.ImageAugmentation;
 
@@ -20,6 +24,7 @@ public abstract class FashionMnistRecipe extends Recipe {
 
     public static final String INPUT = "in";
     public static final int CLASSES = 10;
+    public static final String OUTPUT = "out";
 
     public final Hyperparameters.Param<Integer> trainLimit = hyperparameters().integer("trainLimit", 0, 0,
             Integer.MAX_VALUE, "use only the first N training images (0 = all)");
@@ -42,6 +47,22 @@ public abstract class FashionMnistRecipe extends Recipe {
     @Override
     public InputType[] inputTypes() {
         return new InputType[] {InputType.convolutional(28, 28, 1)};
+    }
+
+    /**
+     * The classifier head every Fashion-MNIST recipe ends with: a full-precision dense layer to the ten logits,
+     * named {@value Distillation#LOGITS} so that distillation can tap it, then softmax cross-entropy as the output
+     * {@code out}. Returns the output's name.
+     */
+    protected static String classifier(ComputationGraphConfiguration.GraphBuilder g, String input) {
+        g.addLayer(Distillation.LOGITS, new DenseLayer.Builder().nOut(CLASSES).activation(Activation.IDENTITY).build(),
+                input);
+        LossLayer out = new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).build();
+        // DL4J's builder refuses sizes for a loss layer, which then reports an output of size 0 (and warns)
+        out.setNIn(CLASSES);
+        out.setNOut(CLASSES);
+        g.addLayer(OUTPUT, out, Distillation.LOGITS);
+        return OUTPUT;
     }
 
     /**

@@ -147,6 +147,18 @@ public final class Hyperparameters {
         return self[0];
     }
 
+    /** Free text, not blank (a path, a name). */
+    public Param<String> text(String name, String def, String description) {
+        Param<String>[] self = holder();
+        self[0] = add(new Param<>(owner, name, "a non-empty text", def, description, s -> {
+            if (s.isBlank()) {
+                throw self[0].bad(s);
+            }
+            return s;
+        }));
+        return self[0];
+    }
+
     @SuppressWarnings("unchecked")
     private static <T> Param<T>[] holder() {
         return (Param<T>[]) new Param<?>[1];

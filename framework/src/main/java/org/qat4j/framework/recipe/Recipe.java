@@ -53,12 +53,16 @@ public abstract class Recipe {
     public abstract ComputationGraph buildModel(int iterationsPerEpoch);
 
     /**
-     * {@link #buildModel}, initialised, with every layer's regularization made distinct: DL4J 1.0.0-M2.1 copies a
-     * network-wide {@code weightDecay} into each layer and then appends it once more while validating the layer,
-     * which would apply the decay twice.
+     * {@link #buildModel}, with the outputs of its {@link #distillation()} if it has one, initialised, with every
+     * layer's regularization made distinct: DL4J 1.0.0-M2.1 copies a network-wide {@code weightDecay} into each
+     * layer and then appends it once more while validating the layer, which would apply the decay twice.
      */
     public final ComputationGraph model(int iterationsPerEpoch) {
         ComputationGraph net = buildModel(iterationsPerEpoch);
+        Distillation distillation = distillation();
+        if (distillation != null) {
+            net = distillation.attachTo(net, inputTypes());
+        }
         for (GraphVertex v : net.getConfiguration().getVertices().values()) {
             if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof BaseLayer layer) {
                 layer.setRegularization(distinct(layer.getRegularization()));
@@ -71,6 +75,14 @@ public abstract class Recipe {
 
     private static List<Regularization> distinct(List<Regularization> r) {
         return r == null ? null : new ArrayList<>(new LinkedHashSet<>(r));
+    }
+
+    /**
+     * What the recipe distils from a teacher, or null for none (the default). Distilled recipes declare
+     * {@link TeacherSettings} and return {@code settings.distillation().term(...)...}.
+     */
+    public Distillation distillation() {
+        return null;
     }
 
     /** The model's input types, for summaries. */

@@ -45,6 +45,8 @@ public class CheckpointState {
     public String testData;
     public String dataDescription;
     public Map<String, String> hyperparameters = new LinkedHashMap<>();
+    /** {@code params sha256} of the teacher a distilled run learns from; null for other runs. */
+    public String teacherParams;
     public int epoch;
     public int batch;
     public long iteration;

@@ -143,6 +143,43 @@ public final class CheckpointStore {
         return null;
     }
 
+    /**
+     * Opens a checkpoint named by a user: a checkpoint directory, its model.zip, or a run directory (its newest good
+     * checkpoint), with the allow-list of the recipes on the classpath.
+     */
+    public static Loaded open(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            throw new IllegalArgumentException("no such checkpoint: " + p);
+        }
+        if (Files.isRegularFile(p)) {
+            if (!p.getFileName().toString().equals("model.zip")) {
+                throw new IllegalArgumentException("not a checkpoint: " + p
+                        + " (give a run directory, a checkpoint directory or its model.zip)");
+            }
+            p = p.toAbsolutePath().getParent();
+        }
+        // a checkpoint directory sits in RUN/checkpoints/
+        boolean checkpointDir = Files.isRegularFile(p.resolve("model.zip"));
+        Path runDir = checkpointDir ? ancestor(p.toAbsolutePath(), 2) : p;
+        CheckpointStore store = new CheckpointStore(runDir, Trainer.recipePackages());
+        if (checkpointDir) {
+            return store.load(p);
+        }
+        Loaded loaded = store.loadLatest();
+        if (loaded == null) {
+            throw new IllegalArgumentException("no checkpoint in " + store.directory());
+        }
+        return loaded;
+    }
+
+    private static Path ancestor(Path p, int levels) {
+        Path a = p;
+        for (int i = 0; i < levels && a.getParent() != null; i++) {
+            a = a.getParent();
+        }
+        return a;
+    }
+
     /** Loads and verifies one checkpoint directory (or the model.zip inside one). */
     public Loaded load(Path checkpoint) throws IOException {
         Path ckpt = Files.isRegularFile(checkpoint) ? checkpoint.toAbsolutePath().getParent() : checkpoint;

@@ -7,7 +7,8 @@ import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.qat4j.layers.Profiler;
 
 /**
- * Where a training step's time goes ({@code --profile}): data loading; forward and backward, split into each qat4j
+ * Where a training step's time goes ({@code --profile}): data loading; the teacher's forward pass when the run
+ * distils; forward and backward, split into each qat4j
  * layer (with its quantizers' share) and DL4J's own layers with the loss; the updater and parameter step; the
  * constraints and listeners DL4J runs after it; the trainer's own checks. The step is cut with a listener that must
  * come first in the network's list: DL4J calls {@code onGradientCalculation} between backward and updater and
@@ -17,6 +18,7 @@ final class ProfileReport {
 
     private final Clock clock = new Clock();
     private long dataNanos;
+    private long teacherNanos;
     private long gradientNanos;
     private long updateNanos;
     private long afterNanos;
@@ -30,6 +32,7 @@ final class ProfileReport {
 
     void reset() {
         dataNanos = 0;
+        teacherNanos = 0;
         gradientNanos = 0;
         updateNanos = 0;
         afterNanos = 0;
@@ -38,11 +41,15 @@ final class ProfileReport {
         Profiler.reset();
     }
 
-    /** One step: its start, the start and end of {@code fit}, and the end of the trainer's checks. */
-    void add(long start, long fitStart, long fitEnd, long end) {
+    /**
+     * One step: its start, the end of data loading, the start and end of {@code fit} (the teacher runs in between),
+     * and the end of the trainer's checks.
+     */
+    void add(long start, long dataEnd, long fitStart, long fitEnd, long end) {
         long gradient = clock.gradient > fitStart ? clock.gradient : fitEnd;
         long done = clock.done >= gradient && clock.done <= fitEnd ? clock.done : fitEnd;
-        dataNanos += fitStart - start;
+        dataNanos += dataEnd - start;
+        teacherNanos += fitStart - dataEnd;
         gradientNanos += gradient - fitStart;
         updateNanos += done - gradient;
         afterNanos += fitEnd - done;
@@ -55,6 +62,9 @@ final class ProfileReport {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
                 "profile, %s (ms per iteration over %d iterations):%n", title, iterations));
         line(b, "  ", "data loading", dataNanos, n);
+        if (teacherNanos > 0) {
+            line(b, "  ", "teacher forward (distillation)", teacherNanos, n);
+        }
         line(b, "  ", "forward and backward", gradientNanos, n);
         b.append(String.format(Locale.ROOT, "    %-32s %9s %9s %9s %11s%n", "qat4j layer", "forward", "backward",
                 "quantize", "quantize-bp"));

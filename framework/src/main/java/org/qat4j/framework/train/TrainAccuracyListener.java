@@ -6,15 +6,18 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.layers.LossLayer;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The training accuracy of each minibatch without a second forward pass. DL4J hands listeners the activations of
- * the training forward pass up to the output layer; for a dense classifier {@code softmax(x W + b)} the predicted
- * class is {@code argmax(x W + b)}, one small GEMM on the classifier's input. Models whose single output is not such
- * a layer report NaN.
+ * the training forward pass up to the output layers; the task output comes first (distillation outputs follow it).
+ * For a softmax loss layer on a logits vertex the predicted class is the argmax of the logits; for a dense
+ * classifier {@code softmax(x W + b)} it is {@code argmax(x W + b)}, one small GEMM on the classifier's input.
+ * Models whose first output is neither report NaN.
  */
 final class TrainAccuracyListener extends BaseTrainingListener {
 
@@ -23,14 +26,22 @@ final class TrainAccuracyListener extends BaseTrainingListener {
     @Override
     public void onForwardPass(Model model, Map<String, INDArray> activations) {
         predictions = null;
-        if (!(model instanceof ComputationGraph cg) || cg.getNumOutputArrays() != 1) {
+        if (!(model instanceof ComputationGraph cg)) {
             return;
         }
         String out = cg.getConfiguration().getNetworkOutputs().get(0);
         List<String> inputs = cg.getConfiguration().getVertexInputs().get(out);
         Layer layer = cg.getLayer(out);
         INDArray x = inputs == null || inputs.size() != 1 ? null : activations.get(inputs.get(0));
-        if (!(layer instanceof BaseOutputLayer<?>) || x == null || x.rank() != 2) {
+        if (x == null || x.rank() != 2) {
+            return;
+        }
+        if (layer instanceof LossLayer && layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.LossLayer l
+                && l.getActivationFn() instanceof ActivationSoftmax && x.size(1) >= 2) {
+            predictions = x.argMax(1);
+            return;
+        }
+        if (!(layer instanceof BaseOutputLayer<?>)) {
             return;
         }
         INDArray w = layer.getParam("W");

@@ -17,7 +17,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.qat4j.framework.Version;
 import org.qat4j.framework.data.EpochBatches;
@@ -67,8 +69,12 @@ public final class Trainer {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException("the run directory " + dir + " is a file");
         }
-        // bad data is refused before the run directory exists, so a corrected command can use the same --out
+        // bad data or a bad teacher is refused before the run directory exists, so a corrected command can use
+        // the same --out
         Recipe.Data data = recipe.loadData(options.dataDir());
+        ComputationGraph net = recipe.model(batchesPerEpoch(recipe, data));
+        Distilling distilling = Distilling.open(recipe, net, firstExample(data), true);
+        String initialised = distilling != null && distilling.initFromTeacher() ? distilling.initialise(net) : null;
         refuseForeignFiles(dir);
         Files.createDirectories(dir);
         CheckpointStore store = store(recipe);
@@ -84,8 +90,13 @@ public final class Trainer {
             state.testData = data.test().fingerprint();
             state.dataDescription = describe(data);
             state.hyperparameters = recipe.hyperparameters().values();
-            return run(recipe, data, null, state, store);
+            state.teacherParams = distilling == null ? null : distilling.teacher().paramsSha256();
+            return run(recipe, data, net, null, state, store, distilling, initialised);
         }
+    }
+
+    private static INDArray firstExample(Recipe.Data data) {
+        return EpochBatches.examples(data.train(), new int[] {0}).getFeatures();
     }
 
     /**
@@ -134,7 +145,14 @@ public final class Trainer {
                         + state.epoch + " batch " + state.batch + " iteration " + state.iteration + " with "
                         + perEpoch + " batches per epoch");
             }
-            return run(recipe, data, loaded, state, probe);
+            ComputationGraph net = loaded.model();
+            Distilling distilling = Distilling.open(recipe, net, firstExample(data), false);
+            if (distilling != null && !distilling.teacher().paramsSha256().equals(state.teacherParams)) {
+                throw new IllegalArgumentException("the run in " + dir + " was distilled from a teacher with params "
+                        + "sha256 " + state.teacherParams + "; " + distilling.teacher().checkpoint() + " now has "
+                        + distilling.teacher().paramsSha256() + ": an exact resume needs the same teacher");
+            }
+            return run(recipe, data, net, loaded, state, probe, distilling, null);
         }
     }
 
@@ -168,17 +186,23 @@ public final class Trainer {
         return out;
     }
 
-    private Result run(Recipe recipe, Recipe.Data data, CheckpointStore.Loaded loaded, CheckpointState state,
-            CheckpointStore store) throws IOException {
+    private Result run(Recipe recipe, Recipe.Data data, ComputationGraph net, CheckpointStore.Loaded loaded,
+            CheckpointState state, CheckpointStore store, Distilling distilling, String initialised)
+            throws IOException {
         try (RunLog log = new RunLog(options.runDir(), out)) {
             int batchSize = recipe.batchSize.get();
             int perEpoch = batchesPerEpoch(recipe, data);
-            ComputationGraph net = loaded != null ? loaded.model() : recipe.model(perEpoch);
             log.line(String.format(Locale.ROOT, "%s %s: %s, %d epochs of %d batches of %d", loaded == null
                     ? "training" : (state.epoch >= recipe.epochs.get() ? "already complete, nothing to resume"
                     : "resuming at epoch " + (state.epoch + 1) + " batch " + state.batch) + " ("
                     + loaded.path().getFileName() + ")", recipe.name(), describe(data), recipe.epochs.get(), perEpoch,
                     batchSize));
+            if (distilling != null) {
+                log.line(distilling.describe());
+            }
+            if (initialised != null) {
+                log.line(initialised);
+            }
             log.fileOnly("hyperparameters: " + state.hyperparameters);
             log.fileOnly("qat4j " + Version.current());
             if (loaded != null && !Version.current().equals(state.qat4j)) {
@@ -186,7 +210,8 @@ public final class Trainer {
                         : state.qat4j) + " and resumes with " + Version.current()
                         + "; bitwise-exact resume holds within one build");
             }
-            Running run = new Running(recipe, net, state, store, log, loaded == null ? null : loaded.path());
+            Running run = new Running(recipe, net, state, store, log, loaded == null ? null : loaded.path(),
+                    distilling);
             try (MetricsCsv metrics = new MetricsCsv(options.runDir().resolve(METRICS), state.iteration);
                     StopOnSignal stop = new StopOnSignal()) {
                 while (state.epoch < run.epochs) {
@@ -233,11 +258,13 @@ public final class Trainer {
         final FlipRatioListener flips = new FlipRatioListener();
         final TrainAccuracyListener hits = new TrainAccuracyListener();
         final ProfileReport profile = options.profile() ? new ProfileReport() : null;
+        final Distilling distilling;
         Path last;
 
         Running(Recipe recipe, ComputationGraph net, CheckpointState state, CheckpointStore store, RunLog log,
-                Path last) {
+                Path last, Distilling distilling) {
             this.net = net;
+            this.distilling = distilling;
             this.state = state;
             this.store = store;
             this.log = log;
@@ -275,11 +302,17 @@ public final class Trainer {
                 for (int b = state.batch; b < batches.count(); b++) {
                     long t0 = System.nanoTime();
                     DataSet ds = batches.batch(b);
+                    long tData = System.nanoTime();
+                    MultiDataSet distilled = distilling == null ? null : distilling.batch(ds);
                     Nd4j.getRandom().setSeed(seed * 1_000_003L + state.iteration);
                     long t1 = System.nanoTime();
                     // DL4J's score adds the regularization penalty of the parameters the step started from
                     double penalty = net.calcRegularizationScore(true);
-                    net.fit(ds);
+                    if (distilled != null) {
+                        net.fit(distilled);
+                    } else {
+                        net.fit(ds);
+                    }
                     long t2 = System.nanoTime();
                     double loss = net.score() - penalty;
                     // DL4J's losses clip probabilities, so a NaN model can still report a finite loss: check both
@@ -290,7 +323,7 @@ public final class Trainer {
                                 last == null ? "none" : last));
                     }
                     if (profile != null) {
-                        profile.add(t0, t1, t2, System.nanoTime());
+                        profile.add(t0, tData, t1, t2, System.nanoTime());
                     }
                     long correct = hits.correct(ds.getLabels());
                     state.step(loss, correct, ds.numExamples(), (t2 - t0) / 1e9);
@@ -366,7 +399,8 @@ public final class Trainer {
                 rows[i] = from + i;
             }
             DataSet ds = EpochBatches.examples(data, rows);
-            eval.eval(ds.getLabels(), net.outputSingle(false, ds.getFeatures()));
+            // the task output comes first; distillation outputs follow it
+            eval.eval(ds.getLabels(), net.output(false, ds.getFeatures())[0]);
         }
         return eval;
     }
