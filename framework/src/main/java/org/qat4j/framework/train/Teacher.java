@@ -105,9 +105,19 @@ public final class Teacher {
         return "recipe " + recipe + ", checkpoint " + checkpoint;
     }
 
-    /** The parameters the taps are computed from (for initialising a student). */
+    /**
+     * The teacher's parameters by name (for initialising a student); the weights of an {@code OutputLayer} that
+     * supplies the logits tap also appear as those of a {@code logits} layer, the name a student's classifier has.
+     */
     public Map<String, INDArray> paramTable() {
-        return new LinkedHashMap<>(taps.paramTable());
+        Map<String, INDArray> out = new LinkedHashMap<>(taps.paramTable());
+        for (Tap t : tapList) {
+            if (t.w() != null) {
+                out.putIfAbsent(Distillation.LOGITS + "_W", t.w());
+                out.putIfAbsent(Distillation.LOGITS + "_b", t.b());
+            }
+        }
+        return out;
     }
 
     /** The tap activations for a batch, in the order of the names the teacher was opened with. */

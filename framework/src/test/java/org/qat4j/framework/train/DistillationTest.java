@@ -130,6 +130,8 @@ class DistillationTest {
         ComputationGraph s = new CheckpointStore(a, Trainer.recipePackages()).loadLatest().model();
         ComputationGraph t = CheckpointStore.open(teacher).model();
         assertEquals(t.getParam("c1_W"), s.getParam("c1_W"), "a learning rate of 0 keeps the teacher's weights");
+        assertEquals(t.getParam("out_W"), s.getParam("logits_W"), "the teacher's OutputLayer is the student's logits");
+        assertEquals(t.getParam("out_b"), s.getParam("logits_b"));
         assertTrue(Files.readString(a.resolve("train.log")).contains("parameter arrays"), "the copy is reported");
     }
 
