@@ -24,6 +24,13 @@ public class NativeBatchNormLayer extends ChannelLayerImpl<NativeBatchNorm> {
         return Transforms.pow(var.add(layerConf().getEps()), -0.5, false);
     }
 
+    /** The per-channel {scale, shift} of inference: y = x * scale + shift, from the running statistics. */
+    public INDArray[] inferenceAffine() {
+        INDArray scale = invStd(getParam(NativeBatchNorm.VAR_KEY)).muli(getParam(NativeBatchNorm.GAMMA_KEY));
+        INDArray shift = getParam(NativeBatchNorm.MEAN_KEY).mul(scale).rsubi(getParam(NativeBatchNorm.BETA_KEY));
+        return new INDArray[] {scale, shift};
+    }
+
     @Override
     protected INDArray forward(boolean training, LayerWorkspaceMgr mgr) {
         INDArray x = checkedInput();
@@ -31,9 +38,8 @@ public class NativeBatchNormLayer extends ChannelLayerImpl<NativeBatchNorm> {
         INDArray beta = getParam(NativeBatchNorm.BETA_KEY);
         INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape());
         if (!training) {
-            INDArray scale = invStd(getParam(NativeBatchNorm.VAR_KEY)).muli(gamma);
-            INDArray shift = getParam(NativeBatchNorm.MEAN_KEY).mul(scale).rsubi(beta);
-            return out.assign(x).muli(perChannel(scale, x)).addi(perChannel(shift, x));
+            INDArray[] affine = inferenceAffine();
+            return out.assign(x).muli(perChannel(affine[0], x)).addi(perChannel(affine[1], x));
         }
         double n = x.length() / (double) x.size(1);
         INDArray mean = sumPerChannel(x).divi(n);

@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.qat4j.estimators.QuantGradient;
 import org.qat4j.layers.QuantConv2D;
 import org.qat4j.layers.QuantizedLayer;
@@ -21,6 +22,12 @@ public class QuantConvolutionLayer extends QuantizedLayerImpl<QuantConv2D> {
 
     public QuantConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+    }
+
+    /** The weights this layer computes with at inference: its latent weights through its weight quantizer. */
+    public INDArray inferenceWeights() {
+        return quantize(layerConf().getWeightQuantizer(), QuantizedLayer.WEIGHT_QUANT_PREFIX,
+                getParam(QuantizedLayer.WEIGHT_KEY), false);
     }
 
     @Override
@@ -43,16 +50,30 @@ public class QuantConvolutionLayer extends QuantizedLayerImpl<QuantConv2D> {
         return DynamicCustomOp.builder(name).addIntegerArguments(layerConf().opArgs());
     }
 
-    /** conv(x_q, W_q) + b into an array of the given workspace type. */
+    /**
+     * conv(x_q, W_q) + b into an array of the given workspace type. Binary weights {-a_o, +a_o} per output channel
+     * (and no bias) are convolved as their signs and scaled afterwards, {@code conv(x_q, sign W_q) * a_o}: with
+     * {-1, +1} inputs the sum is then an exact integer whatever order the kernel adds in, so the packed XNOR/popcount
+     * engine of an exported model reproduces these values bit for bit.
+     */
     private INDArray convolve(INDArray xq, INDArray opWeights, LayerWorkspaceMgr mgr, ArrayType type) {
         QuantConv2D c = layerConf();
         long[] o = c.outputSize(xq.size(2), xq.size(3));
         INDArray out = mgr.createUninitialized(type, dataType, xq.size(0), c.getNOut(), o[0], o[1]);
+        INDArray scale = c.isHasBias() || !c.opName().equals("conv2d") ? null : binaryScale(opWeights);
+        INDArray weights = scale == null ? opWeights : opWeights.div(scale.reshape(scale.length(), 1, 1, 1));
         INDArray[] inputs = c.isHasBias()
-                ? new INDArray[] {xq, opWeights, getParam(QuantizedLayer.BIAS_KEY).reshape(c.getNOut())}
-                : new INDArray[] {xq, opWeights};
+                ? new INDArray[] {xq, weights, getParam(QuantizedLayer.BIAS_KEY).reshape(c.getNOut())}
+                : new INDArray[] {xq, weights};
         Nd4j.exec(op(c.opName()).addInputs(inputs).addOutputs(out).build());
-        return out;
+        return scale == null ? out : out.muli(scale.reshape(1, scale.length(), 1, 1));
+    }
+
+    /** a_o per output channel when every weight of channel o is -a_o or +a_o (a_o > 0); otherwise null. */
+    private static INDArray binaryScale(INDArray w) {
+        INDArray rows = Transforms.abs(w.reshape(w.size(0), w.length() / w.size(0)), true);
+        INDArray max = rows.max(1);
+        return max.equals(rows.min(1)) && max.minNumber().doubleValue() > 0 ? max : null;
     }
 
     /** Pre-activation: the convolution, then the output scaling if any. */

@@ -19,6 +19,12 @@ public class QuantDenseLayer extends QuantizedLayerImpl<QuantDense> {
         super(conf, dataType);
     }
 
+    /** The weights this layer computes with at inference: its latent weights through its weight quantizer. */
+    public INDArray inferenceWeights() {
+        return quantize(layerConf().getWeightQuantizer(), QuantizedLayer.WEIGHT_QUANT_PREFIX,
+                getParam(QuantizedLayer.WEIGHT_KEY), false);
+    }
+
     @Override
     public Type type() {
         return Type.FEED_FORWARD;
