@@ -107,4 +107,36 @@ class CliProcessTest {
             assertFalse(Files.exists(dir.resolve(never)), never);
         }
     }
+
+    /** Export and inference as processes: a model file, its accuracy, and one line for a bad or taken file. */
+    @Test
+    void exportAndInferFromTheCommandLine() throws Exception {
+        Path run = dir.resolve("run");
+        Qat4jProcess.Run train = qat4j("train", "--recipe", "fmnist-quickstart", "--out", run.toString(), "--epochs",
+                "1", "--train-limit", "256", "--test-limit", "100");
+        assertEquals(0, train.code(), train.err());
+        Path model = dir.resolve("quick.q4j");
+        Qat4jProcess.Run export = qat4j("export", "--checkpoint", run.toString(), "--out", model.toString());
+        assertEquals(0, export.code(), export.err());
+        assertTrue(export.out().contains("wrote " + model) && export.out().contains("x larger"), export.out());
+        Qat4jProcess.Run infer = qat4j("infer", "--model", model.toString(), "--test-limit", "100");
+        assertEquals(0, infer.code(), infer.err());
+        Qat4jProcess.Run eval = qat4j("eval", "--checkpoint", run.toString(), "--test-limit", "100");
+        String accuracy = eval.out().replaceAll("(?s).*test accuracy ([0-9.]+).*", "$1");
+        assertTrue(infer.out().contains("test accuracy " + accuracy + " on 100 images"), infer.out() + eval.out());
+
+        byte[] bytes = Files.readAllBytes(model);
+        bytes[bytes.length / 2] ^= 1;
+        Path damaged = dir.resolve("damaged.q4j");
+        Files.write(damaged, bytes);
+        Qat4jProcess.Run bad = qat4j("infer", "--model", damaged.toString());
+        Qat4jProcess.Run taken = qat4j("export", "--checkpoint", run.toString(), "--out", model.toString());
+        for (Qat4jProcess.Run r : List.of(bad, taken)) {
+            assertEquals(2, r.code(), r.err());
+            assertEquals(1, r.err().lines().filter(l -> !l.isBlank()).count(), r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+        }
+        assertTrue(bad.err().contains("is damaged"), bad.err());
+        assertTrue(taken.err().contains("exists"), taken.err());
+    }
 }

@@ -38,7 +38,8 @@ public final class Qat4j {
     public Qat4j() {
         for (Command c : List.of(new TrainCommand(), new ResumeCommand(), new EvalCommand(), new SummaryCommand(),
                 new ListCommand(), new ReportCommand(), new DownloadCommand(), new PlotEstimatorCommand(),
-                new BenchBackendCommand(), new ExportCommand())) {
+                new BenchBackendCommand(), new ExportCommand(), new InferCommand(),
+                new BenchInferCommand())) {
             commands.put(c.name(), c);
         }
     }

@@ -27,22 +27,25 @@ public final class Engine {
         INDArray apply(INDArray[] in);
     }
 
-    private record Bound(String name, List<String> inputs, Step step, boolean binary) {
+    private record Bound(String name, String type, List<String> inputs, Step step) {
     }
 
     private final Q4jModel model;
     private final List<Bound> steps = new ArrayList<>();
     private int packedConvolutions;
+    private Map<String, long[]> profile;
 
     public Engine(Q4jModel model) {
         this.model = model;
         Map<String, Boolean> binaryOutput = new HashMap<>();
         for (Q4jModel.Op op : model.ops()) {
             boolean binaryIn = op.inputs().size() == 1 && binaryOutput.getOrDefault(op.inputs().get(0), false);
+            int packedBefore = packedConvolutions;
             Step s = bind(op, binaryIn);
-            boolean binary = op.type().equals("quantize") && op.node().path("binary").asBoolean();
-            binaryOutput.put(op.name(), binary);
-            steps.add(new Bound(op.name(), op.inputs(), s, binary));
+            binaryOutput.put(op.name(), op.type().equals("quantize") && op.node().path("binary").asBoolean());
+            String type = op.type().equals("conv2d") && packedConvolutions > packedBefore ? "conv2d (packed binary)"
+                    : op.type();
+            steps.add(new Bound(op.name(), type, op.inputs(), s));
         }
     }
 
@@ -65,9 +68,25 @@ public final class Engine {
             for (int i = 0; i < in.length; i++) {
                 in[i] = values.get(b.inputs().get(i));
             }
+            long t = profile == null ? 0 : System.nanoTime();
             values.put(b.name(), b.step().apply(in));
+            if (profile != null) {
+                long[] acc = profile.computeIfAbsent(b.type(), k -> new long[2]);
+                acc[0] += System.nanoTime() - t;
+                acc[1]++;
+            }
         }
         return values;
+    }
+
+    /** Starts (or restarts) timing every operation type; {@link #profile()} reads the sums. */
+    public void startProfile() {
+        profile = new LinkedHashMap<>();
+    }
+
+    /** Nanoseconds and calls per operation type since {@link #startProfile()}. */
+    public Map<String, long[]> profile() {
+        return profile == null ? Map.of() : Map.copyOf(profile);
     }
 
     private Step bind(Q4jModel.Op op, boolean binaryInput) {
