@@ -1,11 +1,18 @@
 package org.qat4j.framework.infer;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.MirroringPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
@@ -29,6 +36,10 @@ public final class Engine {
 
     private record Bound(String name, String type, List<String> inputs, Step step) {
     }
+
+    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
+            .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyMirroring(MirroringPolicy.FULL).policySpill(SpillPolicy.REALLOCATE).build();
 
     private final Q4jModel model;
     private final List<Bound> steps = new ArrayList<>();
@@ -54,9 +65,15 @@ public final class Engine {
         return packedConvolutions;
     }
 
-    /** The model's output (class probabilities) for a minibatch. */
+    /**
+     * The model's output (class probabilities) for a minibatch. Intermediate arrays live in an ND4J workspace that
+     * is reused from call to call (allocating outside one costs ND4J many times the arithmetic); only the output
+     * leaves it.
+     */
     public INDArray output(INDArray x) {
-        return run(x).get(model.output());
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "qat4j-engine")) {
+            return run(x).get(model.output()).detach();
+        }
     }
 
     /** Every operation's output for a minibatch, by operation name. */
@@ -176,16 +193,18 @@ public final class Engine {
                 int n = (int) x.size(0);
                 int h = (int) x.size(2);
                 int wd = (int) x.size(3);
-                int[] dots = kernel.apply(PackedBinaryConv.packActivations(x.dup('c').data().asFloat(), n, c, h, wd), n,
+                INDArray xc = x.isView() || x.ordering() != 'c' ? x.dup('c') : x;
+                int[] dots = kernel.apply(PackedBinaryConv.packActivations(xc.data().asNioFloat(), n, c, h, wd), n,
                         h, wd);
                 int oh = kernel.outSize(h, k[0]);
                 int ow = kernel.outSize(wd, k[1]);
-                float[] out = new float[dots.length];
+                INDArray out = Nd4j.createUninitialized(DataType.FLOAT, n, o, oh, ow);
+                FloatBuffer buf = out.data().asNioFloat();
                 int plane = oh * ow;
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = dots[i] * scale[(i / plane) % o];
+                for (int i = 0; i < dots.length; i++) {
+                    buf.put(i, dots[i] * scale[(i / plane) % o]);
                 }
-                return Nd4j.createFromArray(out).reshape(n, o, oh, ow);
+                return out;
             };
         }
         int[] args = {k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1], same ? 1 : 0, 0, 1};

@@ -66,6 +66,11 @@ public final class PackedBinaryConv {
 
     /** Packs the signs of NCHW values (bit set where the value is negative) into NHWC words. */
     public static long[] packActivations(float[] nchw, int n, int c, int h, int w) {
+        return packActivations(java.nio.FloatBuffer.wrap(nchw), n, c, h, w);
+    }
+
+    /** As {@link #packActivations(float[], int, int, int, int)}, from a buffer (an ND4J array's native memory). */
+    public static long[] packActivations(java.nio.FloatBuffer nchw, int n, int c, int h, int w) {
         int words = wordsFor(c);
         long[] out = new long[n * h * w * words];
         for (int b = 0; b < n; b++) {
@@ -74,7 +79,7 @@ public final class PackedBinaryConv {
                 int word = ch >>> 6;
                 int src = (b * c + ch) * h * w;
                 for (int p = 0; p < h * w; p++) {
-                    if (nchw[src + p] < 0) {
+                    if (nchw.get(src + p) < 0) {
                         out[((b * h * w) + p) * words + word] |= bit;
                     }
                 }
