@@ -106,6 +106,20 @@ public final class PackedBinaryConv {
         return out;
     }
 
+    /** The popcount an output channel's weights add over the taps outside the image (their im2col words are 0). */
+    private int outside(int o, boolean[] inside, int valid) {
+        if (valid == kh * kw) {
+            return 0;
+        }
+        int pc = 0;
+        for (int t = 0; t < kh * kw; t++) {
+            if (!inside[t]) {
+                pc += tapPopcount[o * kh * kw + t];
+            }
+        }
+        return pc;
+    }
+
     public int outSize(int in, int k) {
         return (in + 2 * pad - k) / stride + 1;
     }
@@ -136,27 +150,45 @@ public final class PackedBinaryConv {
                         inside[t] = in;
                         if (in) {
                             valid++;
-                            System.arraycopy(act, ((b * h + iy) * w + ix) * words, col, t * words, words);
-                        } else {
-                            java.util.Arrays.fill(col, t * words, (t + 1) * words, 0L);
+                        }
+                        int src = ((b * h + iy) * w + ix) * words;
+                        for (int i = 0; i < words; i++) {
+                            col[t * words + i] = in ? act[src + i] : 0L;
                         }
                     }
                 }
                 int full = valid * inChannels;
-                for (int o = 0; o < outChannels; o++) {
-                    int base = o * row;
+                int base = ((b * outChannels) * oh + y) * ow + x;
+                int o = 0;
+                // four output channels per pass over the im2col row: each activation word is loaded once for four
+                for (; o + 4 <= outChannels; o += 4) {
+                    int w0 = o * row;
+                    int w1 = w0 + row;
+                    int w2 = w1 + row;
+                    int w3 = w2 + row;
+                    int p0 = 0;
+                    int p1 = 0;
+                    int p2 = 0;
+                    int p3 = 0;
+                    for (int i = 0; i < row; i++) {
+                        long a = col[i];
+                        p0 += Long.bitCount(a ^ weights[w0 + i]);
+                        p1 += Long.bitCount(a ^ weights[w1 + i]);
+                        p2 += Long.bitCount(a ^ weights[w2 + i]);
+                        p3 += Long.bitCount(a ^ weights[w3 + i]);
+                    }
+                    out[base + o * oh * ow] = full - 2 * (p0 - outside(o, inside, valid));
+                    out[base + (o + 1) * oh * ow] = full - 2 * (p1 - outside(o + 1, inside, valid));
+                    out[base + (o + 2) * oh * ow] = full - 2 * (p2 - outside(o + 2, inside, valid));
+                    out[base + (o + 3) * oh * ow] = full - 2 * (p3 - outside(o + 3, inside, valid));
+                }
+                for (; o < outChannels; o++) {
+                    int w0 = o * row;
                     int pc = 0;
                     for (int i = 0; i < row; i++) {
-                        pc += Long.bitCount(col[i] ^ weights[base + i]);
+                        pc += Long.bitCount(col[i] ^ weights[w0 + i]);
                     }
-                    if (valid < kh * kw) {
-                        for (int t = 0; t < kh * kw; t++) {
-                            if (!inside[t]) {
-                                pc -= tapPopcount[o * kh * kw + t];
-                            }
-                        }
-                    }
-                    out[((b * outChannels + o) * oh + y) * ow + x] = full - 2 * pc;
+                    out[base + o * oh * ow] = full - 2 * (pc - outside(o, inside, valid));
                 }
             }
         });
