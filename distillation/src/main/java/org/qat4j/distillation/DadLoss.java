@@ -41,11 +41,11 @@ public class DadLoss extends BeanConfig implements DistillationLoss {
 
     @Override
     public Value evaluate(INDArray student, INDArray teacher, INDArray mask, Map<String, INDArray> state) {
-        Distributions.requireLogits("DAD", student, teacher);
-        INDArray rows = Masks.rows(mask, student);
-        double m = Distributions.count(rows, student.size(0));
-        INDArray logP = Distributions.logSoftmax(teacher, 1);
-        INDArray logQ = Distributions.logSoftmax(student, 1);
+        Distributions.LogProbabilities d = Distributions.of("DAD", student, teacher, mask, 1);
+        INDArray rows = d.rows();
+        double m = d.kept();
+        INDArray logP = d.logP();
+        INDArray logQ = d.logQ();
         INDArray w = Transforms.pow(Distributions.entropy(logP).muli(Distributions.entropy(logQ)), gamma, false);
         if (rows != null) {
             w.muli(rows);

@@ -18,11 +18,11 @@ public class DistributionalLoss extends BeanConfig implements DistillationLoss {
 
     @Override
     public Value evaluate(INDArray student, INDArray teacher, INDArray mask, Map<String, INDArray> state) {
-        Distributions.requireLogits("the distributional loss", student, teacher);
-        INDArray rows = Masks.rows(mask, student);
-        double m = Distributions.count(rows, student.size(0));
-        INDArray logP = Distributions.logSoftmax(teacher, 1);
-        INDArray logQ = Distributions.logSoftmax(student, 1);
+        Distributions.LogProbabilities d = Distributions.of("the distributional loss", student, teacher, mask, 1);
+        INDArray rows = d.rows();
+        double m = d.kept();
+        INDArray logP = d.logP();
+        INDArray logQ = d.logQ();
         INDArray p = Transforms.exp(logP, false);
         INDArray ce = p.mul(logQ).sum(true, 1).negi();
         INDArray grad = Transforms.exp(logQ, false).subi(p);

@@ -21,6 +21,18 @@ final class Distributions {
         }
     }
 
+    /** The log-probabilities of both networks at a temperature, and the rows the mask keeps ([N, 1] or null). */
+    record LogProbabilities(INDArray logP, INDArray logQ, INDArray rows, double kept) {
+    }
+
+    /** Checks the logits and computes {@code log softmax(z / T)} of teacher (p) and student (q). */
+    static LogProbabilities of(String loss, INDArray student, INDArray teacher, INDArray mask, double temperature) {
+        requireLogits(loss, student, teacher);
+        INDArray rows = Masks.rows(mask, student);
+        return new LogProbabilities(logSoftmax(teacher, temperature), logSoftmax(student, temperature), rows,
+                count(rows, student.size(0)));
+    }
+
     /** {@code log softmax(z / T)} per row. */
     static INDArray logSoftmax(INDArray z, double temperature) {
         INDArray s = z.div(temperature);

@@ -36,11 +36,11 @@ public class KdLoss extends BeanConfig implements DistillationLoss {
 
     @Override
     public Value evaluate(INDArray student, INDArray teacher, INDArray mask, Map<String, INDArray> state) {
-        Distributions.requireLogits("KD", student, teacher);
-        INDArray rows = Masks.rows(mask, student);
-        double m = Distributions.count(rows, student.size(0));
-        INDArray logP = Distributions.logSoftmax(teacher, temperature);
-        INDArray logQ = Distributions.logSoftmax(student, temperature);
+        Distributions.LogProbabilities d = Distributions.of("KD", student, teacher, mask, temperature);
+        INDArray rows = d.rows();
+        double m = d.kept();
+        INDArray logP = d.logP();
+        INDArray logQ = d.logQ();
         INDArray kl = Distributions.kl(logP, logQ);
         INDArray grad = Transforms.exp(logQ, false).subi(Transforms.exp(logP, false));
         if (rows != null) {
