@@ -18,10 +18,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.qat4j.framework.infer.PackedBinaryConv;
+import org.qat4j.framework.infer.PackedBits;
 
 /**
  * Forward time of one 3x3 convolution at the shapes of the ResNet recipes (batch 64): the packed XNOR/popcount
- * kernel of the inference engine (with and without packing its input) against the libnd4j float {@code conv2d} op
+ * kernel of the inference engine, writing scaled floats (with and without packing its input) against the libnd4j float {@code conv2d} op
  * that DL4J's inference and qat4j's QuantConv2D run. Run with the command in BENCHMARKS.md.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -41,8 +42,10 @@ public class PackedConvBenchmark {
         int c;
         int hw;
         float[] signs;
-        long[] packed;
+        PackedBits packed;
         PackedBinaryConv kernel;
+        float[] alpha;
+        float[] result;
         INDArray x;
         INDArray w;
         INDArray out;
@@ -64,6 +67,9 @@ public class PackedConvBenchmark {
             }
             kernel = new PackedBinaryConv(PackedBinaryConv.packWeights(weights, c, c, 3, 3), c, c, 3, 3, 1, 1);
             packed = PackedBinaryConv.packActivations(signs, BATCH, c, hw, hw);
+            alpha = new float[c];
+            java.util.Arrays.fill(alpha, 0.5f);
+            result = new float[BATCH * c * hw * hw];
             x = Nd4j.createFromArray(signs).reshape(BATCH, c, hw, hw);
             w = Nd4j.createFromArray(weights).reshape(c, c, 3, 3);
             out = Nd4j.create(DataType.FLOAT, BATCH, c, hw, hw);
@@ -71,14 +77,29 @@ public class PackedConvBenchmark {
         }
     }
 
+    /** The kernel writing {@code dot * a_o} as NCHW floats, the output the float convolution produces. */
     @Benchmark
-    public int[] packedKernel(Shape s) {
-        return s.kernel.apply(s.packed, BATCH, s.hw, s.hw);
+    public float[] packedKernel(Shape s) {
+        int c = s.c;
+        int hw = s.hw;
+        float[] out = s.result;
+        s.kernel.apply(s.packed, (b, y, dots) -> {
+            for (int o = 0; o < c; o++) {
+                int at = ((b * c + o) * hw + y) * hw;
+                float a = s.alpha[o];
+                for (int x = 0; x < hw; x++) {
+                    out[at + x] = dots[x * c + o] * a;
+                }
+            }
+        });
+        return out;
     }
 
+    /** As {@link #packedKernel}, packing the signs of the float input first. */
     @Benchmark
-    public int[] packAndKernel(Shape s) {
-        return s.kernel.apply(PackedBinaryConv.packActivations(s.signs, BATCH, s.c, s.hw, s.hw), BATCH, s.hw, s.hw);
+    public float[] packAndKernel(Shape s) {
+        s.packed = PackedBits.pack(s.signs, null, BATCH, s.c, s.hw, s.hw);
+        return packedKernel(s);
     }
 
     @Benchmark

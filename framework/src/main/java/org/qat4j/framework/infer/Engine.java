@@ -1,7 +1,7 @@
 package org.qat4j.framework.infer;
 
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,44 +19,125 @@ import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.qat4j.estimators.Quantizer;
+import org.qat4j.estimators.sign.SignEstimator;
 import org.qat4j.framework.export.Q4jModel;
 
 /**
  * Runs an exported model. A convolution whose input is a binary activation quantizer's output and whose weights
- * are {-a_o, +a_o} per output channel runs as XNOR/popcount over packed bits ({@link PackedBinaryConv}) and scales
- * the exact integer result by a_o; every other operation runs the same ND4J/libnd4j operation, with the same
- * arguments, that the qat4j or DL4J layer runs at inference, so full-precision parts give DL4J's numbers.
+ * are {-a_o, +a_o} per output channel runs as XNOR/popcount over packed bits ({@link PackedBinaryConv}); the
+ * element-wise operations that only it feeds (batch norm's scale and shift, a residual add, RPReLU) are fused into
+ * its epilogue, which also packs the signs for the sign quantizers that read the result, so a binary block makes
+ * one pass over memory. Sign quantizers produce packed bits, not floats. Every other operation runs the same
+ * ND4J/libnd4j operation, with the same arguments, that the qat4j or DL4J layer runs at inference; the fused
+ * epilogue repeats those operations' float arithmetic step by step (each product and sum rounded to float in the
+ * same order), so the engine's binary activations equal DL4J's exactly.
  */
 public final class Engine {
 
-    /** One operation bound to its tensors. */
     private interface Step {
-        INDArray apply(INDArray[] in);
+        void run(Value[] values);
     }
 
-    private record Bound(String name, String type, List<String> inputs, Step step) {
+    private record Bound(String type, Step step) {
     }
+
+    /**
+     * An operation's result in up to three forms, each derived from another on first use: an ND4J array (for the
+     * ND4J operations), the same floats in a Java array (NCHW, for the fused epilogues: element access to ND4J's
+     * native memory through a buffer costs several times the arithmetic), and packed bits (for binary
+     * convolutions; only for {-1, +1} values).
+     */
+    private static final class Value {
+        INDArray nd;
+        float[] heap;
+        int[] shape;
+        PackedBits bits;
+
+        static Value of(INDArray nd) {
+            Value v = new Value();
+            v.nd = nd;
+            return v;
+        }
+
+        INDArray nd() {
+            if (nd == null) {
+                float[] data = heap != null ? heap : bits.unpack();
+                int[] s = heap != null ? shape : new int[] {bits.n(), bits.c(), bits.h(), bits.w()};
+                nd = Nd4j.createUninitialized(DataType.FLOAT, Arrays.stream(s).asLongStream().toArray());
+                nd.data().asNioFloat().put(data);
+            }
+            return nd;
+        }
+
+        float[] heap() {
+            if (heap == null) {
+                INDArray x = nd();
+                heap = new float[Math.toIntExact(x.length())];
+                contiguous(x).data().asNioFloat().get(heap);
+                shape = Arrays.stream(x.shape()).mapToInt(Math::toIntExact).toArray();
+            }
+            return heap;
+        }
+
+        int[] shape() {
+            heap();
+            return shape;
+        }
+
+        PackedBits bits() {
+            if (bits == null) {
+                int[] s = shape();
+                bits = PackedBits.pack(heap, null, s[0], s[1], s[2], s[3]);
+            }
+            return bits;
+        }
+    }
+
+    /** Element-wise operations fused into a packed convolution's epilogue, in order. */
+    private enum Stage { SCALE_SHIFT, ADD, RPRELU }
 
     private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
             .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.FIRST_LOOP)
             .policyMirroring(MirroringPolicy.FULL).policySpill(SpillPolicy.REALLOCATE).build();
 
     private final Q4jModel model;
+    private final List<Q4jModel.Op> ops;
+    /** Value index of each name: 0 is the model's input, i + 1 the output of operation i. */
+    private final Map<String, Integer> index = new HashMap<>();
+    private final List<List<Integer>> consumers = new ArrayList<>();
+    private final int outputIndex;
     private final List<Bound> steps = new ArrayList<>();
     private int packedConvolutions;
     private Map<String, long[]> profile;
 
     public Engine(Q4jModel model) {
         this.model = model;
-        Map<String, Boolean> binaryOutput = new HashMap<>();
-        for (Q4jModel.Op op : model.ops()) {
-            boolean binaryIn = op.inputs().size() == 1 && binaryOutput.getOrDefault(op.inputs().get(0), false);
-            int packedBefore = packedConvolutions;
-            Step s = bind(op, binaryIn);
-            binaryOutput.put(op.name(), op.type().equals("quantize") && op.node().path("binary").asBoolean());
-            String type = op.type().equals("conv2d") && packedConvolutions > packedBefore ? "conv2d (packed binary)"
-                    : op.type();
-            steps.add(new Bound(op.name(), type, op.inputs(), s));
+        this.ops = model.ops();
+        index.put(model.input(), 0);
+        consumers.add(new ArrayList<>());
+        for (int i = 0; i < ops.size(); i++) {
+            index.put(ops.get(i).name(), i + 1);
+            consumers.add(new ArrayList<>());
+            for (String in : ops.get(i).inputs()) {
+                consumers.get(index.get(in)).add(i + 1);
+            }
+        }
+        outputIndex = index.get(model.output());
+        boolean[] covered = new boolean[ops.size() + 1];
+        Map<Integer, Bound> fusedAt = new HashMap<>();
+        for (int i = 1; i <= ops.size(); i++) {
+            Bound fused = covered[i] ? null : fusePackedConv(i, covered);
+            if (fused != null) {
+                fusedAt.put(((FusedConv) fused.step()).output(), fused);
+            }
+        }
+        for (int i = 1; i <= ops.size(); i++) {
+            if (fusedAt.containsKey(i)) {
+                steps.add(fusedAt.get(i));
+            } else if (!covered[i]) {
+                Q4jModel.Op op = ops.get(i - 1);
+                steps.add(new Bound(op.type(), bind(op, i)));
+            }
         }
     }
 
@@ -72,21 +153,32 @@ public final class Engine {
      */
     public INDArray output(INDArray x) {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "qat4j-engine")) {
-            return run(x).get(model.output()).detach();
+            return execute(x)[outputIndex].nd().detach();
         }
     }
 
-    /** Every operation's output for a minibatch, by operation name. */
+    /**
+     * Every materialised operation's output for a minibatch, by operation name, as floats. Operations fused into a
+     * packed convolution's epilogue have no output of their own, except the last of each fused chain.
+     */
     public Map<String, INDArray> run(INDArray x) {
-        Map<String, INDArray> values = new LinkedHashMap<>();
-        values.put(model.input(), x.castTo(DataType.FLOAT));
-        for (Bound b : steps) {
-            INDArray[] in = new INDArray[b.inputs().size()];
-            for (int i = 0; i < in.length; i++) {
-                in[i] = values.get(b.inputs().get(i));
+        Value[] values = execute(x);
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        out.put(model.input(), values[0].nd());
+        for (int i = 0; i < ops.size(); i++) {
+            if (values[i + 1] != null) {
+                out.put(ops.get(i).name(), values[i + 1].nd());
             }
+        }
+        return out;
+    }
+
+    private Value[] execute(INDArray x) {
+        Value[] values = new Value[ops.size() + 1];
+        values[0] = Value.of(x.castTo(DataType.FLOAT));
+        for (Bound b : steps) {
             long t = profile == null ? 0 : System.nanoTime();
-            values.put(b.name(), b.step().apply(in));
+            b.step().run(values);
             if (profile != null) {
                 long[] acc = profile.computeIfAbsent(b.type(), k -> new long[2]);
                 acc[0] += System.nanoTime() - t;
@@ -106,73 +198,308 @@ public final class Engine {
         return profile == null ? Map.of() : Map.copyOf(profile);
     }
 
-    private Step bind(Q4jModel.Op op, boolean binaryInput) {
-        return switch (op.type()) {
-            case "conv2d" -> conv(op, binaryInput);
-            case "quantize" -> quantize(op);
+    private Q4jModel.Op op(int value) {
+        return ops.get(value - 1);
+    }
+
+    private boolean isBinaryQuantize(int value) {
+        return value > 0 && op(value).type().equals("quantize") && op(value).node().path("binary").asBoolean();
+    }
+
+    /** A binary quantizer whose forward is exactly qat4j's sign (sign(0) = +1) of its shifted input. */
+    private boolean isSignQuantize(int value) {
+        if (!isBinaryQuantize(value)) {
+            return false;
+        }
+        Quantizer q = model.quantizer(op(value));
+        try {
+            return q instanceof SignEstimator && q.getClass().getMethod("forward", INDArray.class, Map.class)
+                    .getDeclaringClass() == SignEstimator.class;
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private float[] floats(Q4jModel.Op op, String key) {
+        return op.text(key) == null ? null : model.tensor(op.text(key)).dup().data().asFloat();
+    }
+
+    /**
+     * If value {@code v} is a convolution that can run on packed bits, marks it, the element-wise operations that
+     * only it feeds and the sign quantizers reading their result as covered and returns the one step that computes
+     * them all; else null.
+     */
+    private Bound fusePackedConv(int v, boolean[] covered) {
+        Q4jModel.Op conv = op(v);
+        if (!conv.type().equals("conv2d") || conv.inputs().size() != 1 || !isBinaryQuantize(index.get(conv.inputs()
+                .get(0)))) {
+            return null;
+        }
+        int[] k = conv.ints("kernel");
+        int[] s = conv.ints("stride");
+        int[] p = conv.ints("padding");
+        int[] d = conv.ints("dilation");
+        INDArray w = model.tensor(conv.text("weight"));
+        boolean plain = conv.text("bias") == null && !conv.node().path("same").asBoolean() && d[0] == 1 && d[1] == 1
+                && s[0] == s[1] && p[0] == p[1] && k[0] == k[1];
+        float[] alpha = plain ? rowScales(w) : null;
+        if (alpha == null) {
+            return null;
+        }
+        packedConvolutions++;
+        int outChannels = (int) w.size(0);
+        PackedBinaryConv kernel = new PackedBinaryConv(PackedBinaryConv.packWeights(w.dup('c').data().asFloat(),
+                outChannels, (int) w.size(1), k[0], k[1]), outChannels, (int) w.size(1), k[0], k[1], s[0], p[0]);
+        covered[v] = true;
+        StringBuilder type = new StringBuilder("conv2d (packed binary)");
+        List<Stage> stages = new ArrayList<>();
+        List<float[][]> params = new ArrayList<>();
+        int addend = -1;
+        int tail = v;
+        while (consumers.get(tail).size() == 1 && tail != outputIndex) {
+            int next = consumers.get(tail).get(0);
+            Q4jModel.Op op = op(next);
+            if (op.type().equals("scale_shift")) {
+                stages.add(Stage.SCALE_SHIFT);
+                params.add(new float[][] {floats(op, "scale"), floats(op, "shift")});
+            } else if (op.type().equals("rprelu")) {
+                float[] slopeMinusOne = floats(op, "slope");
+                for (int i = 0; i < slopeMinusOne.length; i++) {
+                    slopeMinusOne[i] -= 1f;
+                }
+                stages.add(Stage.RPRELU);
+                params.add(new float[][] {floats(op, "shift_in"), slopeMinusOne, floats(op, "shift_out")});
+            } else if (op.type().equals("add") && op.inputs().size() == 2 && addend < 0) {
+                int other = index.get(op.inputs().get(op.inputs().get(0).equals(op(tail).name()) ? 1 : 0));
+                if (other == tail) {
+                    break;
+                }
+                addend = other;
+                stages.add(Stage.ADD);
+                params.add(null);
+            } else {
+                break;
+            }
+            type.append(" + ").append(op.type());
+            covered[next] = true;
+            tail = next;
+        }
+        List<Integer> packs = new ArrayList<>();
+        boolean keepFloats = tail == outputIndex;
+        for (int c : consumers.get(tail)) {
+            if (isSignQuantize(c)) {
+                packs.add(c);
+                covered[c] = true;
+            } else {
+                keepFloats = true;
+            }
+        }
+        if (!packs.isEmpty()) {
+            type.append(" + sign");
+        }
+        float[][] shifts = new float[packs.size()][];
+        for (int i = 0; i < shifts.length; i++) {
+            float[] shift = floats(op(packs.get(i)), "shift");
+            shifts[i] = shift == null ? new float[outChannels] : shift;
+        }
+        return new Bound(type.toString(), new FusedConv(kernel, index.get(conv.inputs().get(0)), alpha,
+                stages.toArray(Stage[]::new), params.toArray(float[][][]::new), addend, tail, keepFloats,
+                packs.stream().mapToInt(Integer::intValue).toArray(), shifts));
+    }
+
+    /**
+     * A packed binary convolution with its epilogue: {@code y = dot * a_o}, then each fused stage as its operation
+     * computes it, stored as floats where something reads them and packed as {@code sign(y + shift)} for each fused
+     * sign quantizer.
+     */
+    private record FusedConv(PackedBinaryConv kernel, int input, float[] alpha, Stage[] stages, float[][][] params,
+            int addend, int output, boolean keepFloats, int[] packs, float[][] shifts) implements Step {
+
+        @Override
+        public void run(Value[] values) {
+            PackedBits in = values[input].bits();
+            int n = in.n();
+            int o = kernel.outChannels();
+            int oh = kernel.outHeight(in.h());
+            int ow = kernel.outWidth(in.w());
+            int[] shape = {n, o, oh, ow};
+            float[] out = new float[n * o * oh * ow];
+            float[] add = null;
+            if (addend >= 0) {
+                add = values[addend].heap();
+                if (!Arrays.equals(values[addend].shape(), shape)) {
+                    throw new IllegalArgumentException("residual add of " + Arrays.toString(values[addend].shape())
+                            + " to " + Arrays.toString(shape));
+                }
+            }
+            int cw = PackedBits.wordsFor(o);
+            long[][] packed = new long[packs.length][n * oh * ow * cw];
+            float[] addIn = add;
+            kernel.apply(in, (b, y, dots) -> epilogue(b, y, dots, o, oh, ow, out, addIn, packed));
+            if (keepFloats) {
+                Value result = new Value();
+                result.heap = out;
+                result.shape = shape;
+                values[output] = result;
+            }
+            for (int q = 0; q < packs.length; q++) {
+                Value bits = new Value();
+                bits.bits = new PackedBits(packed[q], n, o, oh, ow);
+                values[packs[q]] = bits;
+            }
+        }
+
+        /** One output row: each channel's ow values through the stages in place, then packed. */
+        private void epilogue(int b, int y, int[] dots, int o, int oh, int ow, float[] out, float[] add,
+                long[][] packed) {
+            int cw = PackedBits.wordsFor(o);
+            long[][] word = new long[packs.length][ow * cw];
+            for (int c = 0; c < o; c++) {
+                int at = ((b * o + c) * oh + y) * ow;
+                float a = alpha[c];
+                for (int x = 0; x < ow; x++) {
+                    out[at + x] = dots[x * o + c] * a;
+                }
+                for (int s = 0; s < stages.length; s++) {
+                    float[][] p = params[s];
+                    switch (stages[s]) {
+                        case SCALE_SHIFT -> {
+                            float scale = p[0][c];
+                            float shift = p[1][c];
+                            for (int x = at; x < at + ow; x++) {
+                                float v = out[x] * scale;
+                                out[x] = v + shift;
+                            }
+                        }
+                        case ADD -> {
+                            for (int x = at; x < at + ow; x++) {
+                                out[x] += add[x];
+                            }
+                        }
+                        case RPRELU -> {
+                            float shiftIn = p[0][c];
+                            float slopeMinusOne = p[1][c];
+                            float shiftOut = p[2][c];
+                            for (int x = at; x < at + ow; x++) {
+                                float t = out[x] + shiftIn;
+                                float v = t + Math.min(t, 0f) * slopeMinusOne;
+                                out[x] = v + shiftOut;
+                            }
+                        }
+                        default -> throw new IllegalStateException();
+                    }
+                }
+                int w = c >>> 6;
+                for (int q = 0; q < packs.length; q++) {
+                    float shift = shifts[q][c];
+                    long[] words = word[q];
+                    for (int x = 0; x < ow; x++) {
+                        words[x * cw + w] |= PackedBits.negative(out[at + x] + shift) << (c & 63);
+                    }
+                }
+            }
+            for (int q = 0; q < packs.length; q++) {
+                System.arraycopy(word[q], 0, packed[q], (b * oh + y) * ow * cw, ow * cw);
+            }
+        }
+    }
+
+    private static INDArray contiguous(INDArray x) {
+        return x.isView() || x.ordering() != 'c' ? x.dup('c') : x;
+    }
+
+    private Step bind(Q4jModel.Op op, int v) {
+        int[] in = op.inputs().stream().mapToInt(index::get).toArray();
+        Nd step = switch (op.type()) {
+            case "conv2d" -> conv(op);
+            case "quantize" -> null;
             case "scale_shift" -> {
                 INDArray scale = model.tensor(op.text("scale"));
                 INDArray shift = model.tensor(op.text("shift"));
-                yield in -> in[0].dup().muli(perChannel(scale, in[0])).addi(perChannel(shift, in[0]));
+                yield x -> x[0].dup().muli(perChannel(scale, x[0])).addi(perChannel(shift, x[0]));
             }
             case "rprelu" -> {
                 INDArray shiftIn = model.tensor(op.text("shift_in"));
                 INDArray slopeMinusOne = model.tensor(op.text("slope")).sub(1.0);
                 INDArray shiftOut = model.tensor(op.text("shift_out"));
-                yield in -> {
-                    INDArray out = in[0].dup().addi(perChannel(shiftIn, in[0]));
-                    INDArray negative = Transforms.min(out, 0.0, true).muli(perChannel(slopeMinusOne, in[0]));
-                    return out.addi(negative).addi(perChannel(shiftOut, in[0]));
+                yield x -> {
+                    INDArray out = x[0].dup().addi(perChannel(shiftIn, x[0]));
+                    INDArray negative = Transforms.min(out, 0.0, true).muli(perChannel(slopeMinusOne, x[0]));
+                    return out.addi(negative).addi(perChannel(shiftOut, x[0]));
                 };
             }
-            case "add" -> in -> {
-                INDArray out = in[0].dup();
-                for (int i = 1; i < in.length; i++) {
-                    out.addi(in[i]);
+            case "add" -> x -> {
+                INDArray out = x[0].dup();
+                for (int i = 1; i < x.length; i++) {
+                    out.addi(x[i]);
                 }
                 return out;
             };
             case "pool2d" -> pool(op);
             case "global_pool" -> {
                 String type = op.text("type");
-                yield in -> switch (type) {
-                    case "avg" -> in[0].mean(2, 3);
-                    case "max" -> in[0].max(2, 3);
-                    case "sum" -> in[0].sum(2, 3);
+                yield x -> switch (type) {
+                    case "avg" -> x[0].mean(2, 3);
+                    case "max" -> x[0].max(2, 3);
+                    case "sum" -> x[0].sum(2, 3);
                     default -> throw new IllegalArgumentException("global pooling '" + type + "' is not supported");
                 };
             }
             case "dense" -> {
                 INDArray w = model.tensor(op.text("weight"));
                 INDArray b = op.text("bias") == null ? null : model.tensor(op.text("bias"));
-                yield in -> {
-                    INDArray z = in[0].mmul(w);
+                yield x -> {
+                    INDArray z = x[0].mmul(w);
                     return b == null ? z : z.addiRowVector(b);
                 };
             }
-            case "softmax" -> in -> Nd4j.getExecutioner().exec(new SoftMax(in[0].dup()))[0];
+            case "softmax" -> x -> Nd4j.getExecutioner().exec(new SoftMax(x[0].dup()))[0];
             default -> throw new IllegalArgumentException(model.path() + ": operation " + op.name() + " of unknown type '"
                     + op.type() + "'");
         };
+        if (step == null) {
+            return quantize(op, in[0], v);
+        }
+        return values -> {
+            INDArray[] x = new INDArray[in.length];
+            for (int i = 0; i < in.length; i++) {
+                x[i] = values[in[i]].nd();
+            }
+            values[v] = Value.of(step.apply(x));
+        };
+    }
+
+    /** An operation on floats. */
+    private interface Nd {
+        INDArray apply(INDArray[] in);
     }
 
     private static INDArray perChannel(INDArray p, INDArray x) {
         return x.rank() == 4 ? p.reshape(1, p.length(), 1, 1) : p.reshape(1, p.length());
     }
 
-    private Step quantize(Q4jModel.Op op) {
+    private Step quantize(Q4jModel.Op op, int in, int v) {
+        INDArray shift = op.text("shift") == null ? null : model.tensor(op.text("shift"));
+        if (isSignQuantize(v)) {
+            float[] s = floats(op, "shift");
+            return values -> {
+                int[] shape = values[in].shape();
+                Value out = new Value();
+                out.bits = PackedBits.pack(values[in].heap(), s, shape[0], shape[1], shape[2], shape[3]);
+                values[v] = out;
+            };
+        }
         Quantizer q = model.quantizer(op);
         Map<String, INDArray> params = new LinkedHashMap<>();
         op.node().path("params").fields().forEachRemaining(e -> params.put(e.getKey(), model.tensor(e.getValue()
                 .asText())));
-        INDArray shift = op.text("shift") == null ? null : model.tensor(op.text("shift"));
-        return in -> {
-            INDArray x = shift == null ? in[0] : in[0].add(perChannel(shift, in[0]));
-            return q.forward(x, params);
+        return values -> {
+            INDArray x = values[in].nd();
+            values[v] = Value.of(q.forward(shift == null ? x : x.add(perChannel(shift, x)), params));
         };
     }
 
-    private Step conv(Q4jModel.Op op, boolean binaryInput) {
+    private Nd conv(Q4jModel.Op op) {
         int[] k = op.ints("kernel");
         int[] s = op.ints("stride");
         int[] p = op.ints("padding");
@@ -180,33 +507,6 @@ public final class Engine {
         boolean same = op.node().path("same").asBoolean();
         INDArray w = model.tensor(op.text("weight"));
         INDArray bias = op.text("bias") == null ? null : model.tensor(op.text("bias"));
-        float[] scale = binaryInput && bias == null && !same && d[0] == 1 && d[1] == 1 && s[0] == s[1] && p[0] == p[1]
-                && k[0] == k[1] ? rowScales(w) : null;
-        if (scale != null) {
-            packedConvolutions++;
-            int o = (int) w.size(0);
-            int c = (int) w.size(1);
-            PackedBinaryConv kernel = new PackedBinaryConv(PackedBinaryConv.packWeights(w.data().asFloat(), o, c, k[0],
-                    k[1]), o, c, k[0], k[1], s[0], p[0]);
-            return in -> {
-                INDArray x = in[0];
-                int n = (int) x.size(0);
-                int h = (int) x.size(2);
-                int wd = (int) x.size(3);
-                INDArray xc = x.isView() || x.ordering() != 'c' ? x.dup('c') : x;
-                int[] dots = kernel.apply(PackedBinaryConv.packActivations(xc.data().asNioFloat(), n, c, h, wd), n,
-                        h, wd);
-                int oh = kernel.outSize(h, k[0]);
-                int ow = kernel.outSize(wd, k[1]);
-                INDArray out = Nd4j.createUninitialized(DataType.FLOAT, n, o, oh, ow);
-                FloatBuffer buf = out.data().asNioFloat();
-                int plane = oh * ow;
-                for (int i = 0; i < dots.length; i++) {
-                    buf.put(i, dots[i] * scale[(i / plane) % o]);
-                }
-                return out;
-            };
-        }
         int[] args = {k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1], same ? 1 : 0, 0, 1};
         return in -> {
             INDArray x = in[0];
@@ -237,7 +537,7 @@ public final class Engine {
         return a;
     }
 
-    private Step pool(Q4jModel.Op op) {
+    private Nd pool(Q4jModel.Op op) {
         int[] k = op.ints("kernel");
         int[] s = op.ints("stride");
         int[] p = op.ints("padding");

@@ -1,21 +1,39 @@
 package org.qat4j.framework.infer;
 
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
 /**
  * A binary convolution on bit-packed {-1, +1} tensors, the kernel of the inference engine's binary layers.
- * Activations are packed per pixel along the channels (NHWC, {@code ceil(C / 64)} longs per pixel), weights per
- * output channel in the same (kh, kw, c) order; a set bit is -1, the unused tail bits of a pixel's last word are 0.
- * For one output position, over the kernel taps that fall inside the image (zero padding contributes nothing, as in
- * the float convolution of the same tensors):
+ * Activations are packed per pixel along the channels ({@link PackedBits}: NHWC, a set bit is -1). The kernel
+ * gathers, for each output pixel, the packed im2col row: one bit string of {@code K = C * kh * kw} bits in
+ * (ky, kx, c) order, so that channel counts below 64 do not pad every tap to a whole word; weights are packed per
+ * output channel in the same order. For one output position, over the taps inside the image (zero padding adds
+ * nothing, as in the float convolution of the same tensors):
  * <pre>
  *   sum_taps sum_c a_c w_c = C * validTaps - 2 * popcount(A XOR W)
  * </pre>
- * The packed im2col row of an output pixel holds 0 for taps outside the image; their share of the popcount, the
- * popcount of the weights there, is subtracted again. Results are exact integers. Output pixels are spread over the
- * cores.
+ * The taps outside the image hold 0 in A, so their share of the popcount is the popcount of the weights there,
+ * precomputed per border position and subtracted. Results are exact integers. The kernel works on one output row
+ * of one image at a time (rows spread over the cores), two pixels by two output channels per pass over the row
+ * (each loaded word serves two popcounts), and hands the row's dot products to a {@link RowSink}, which the engine
+ * uses to scale, normalise, add and re-pack them without another pass over memory.
  */
 public final class PackedBinaryConv {
+
+    /** Receives the dot products of one output row. */
+    @FunctionalInterface
+    public interface RowSink {
+        /** {@code dots[x * outChannels + o]} for the {@code ow} pixels of output row {@code y} of image {@code b}. */
+        void row(int b, int y, int[] dots);
+    }
+
+    /** Which taps fall inside the image, per output position, and what that means for each output channel. */
+    private record Geometry(int oh, int ow, int[] classOf, int[] full, int[] outside) {
+    }
 
     private final int inChannels;
     private final int outChannels;
@@ -23,11 +41,13 @@ public final class PackedBinaryConv {
     private final int kw;
     private final int stride;
     private final int pad;
+    /** Words per im2col row. */
     private final int words;
-    /** [outChannels][kh * kw * words]. */
+    /** [outChannels][words]. */
     private final long[] weights;
-    /** [outChannels][kh * kw]: popcount of each tap's weight words. */
+    /** [outChannels][kh * kw]: popcount of each tap's weight bits. */
     private final int[] tapPopcount;
+    private final Map<Long, Geometry> geometries = new ConcurrentHashMap<>();
 
     /** From packed weights ({@link #packWeights}). */
     public PackedBinaryConv(long[] packedWeights, int outChannels, int inChannels, int kh, int kw, int stride,
@@ -41,63 +61,44 @@ public final class PackedBinaryConv {
         this.kw = kw;
         this.stride = stride;
         this.pad = pad;
-        this.words = wordsFor(inChannels);
-        int row = kh * kw * words;
-        if (packedWeights.length != outChannels * row) {
+        this.words = rowWords(inChannels, kh, kw);
+        if (packedWeights.length != outChannels * words) {
             throw new IllegalArgumentException("packed weights hold " + packedWeights.length + " words, the shape needs "
-                    + outChannels * row);
+                    + outChannels * words);
         }
         this.weights = packedWeights;
         this.tapPopcount = new int[outChannels * kh * kw];
         for (int o = 0; o < outChannels; o++) {
             for (int t = 0; t < kh * kw; t++) {
                 int pc = 0;
-                for (int i = 0; i < words; i++) {
-                    pc += Long.bitCount(packedWeights[o * row + t * words + i]);
+                for (int c = 0; c < inChannels; c++) {
+                    int bit = t * inChannels + c;
+                    pc += (int) (packedWeights[o * words + (bit >>> 6)] >>> (bit & 63)) & 1;
                 }
                 tapPopcount[o * kh * kw + t] = pc;
             }
         }
     }
 
-    public static int wordsFor(int channels) {
-        return (channels + 63) >>> 6;
+    private static int rowWords(int c, int kh, int kw) {
+        return (int) ((c * (long) kh * kw + 63) >>> 6);
     }
 
-    /** Packs the signs of NCHW values (bit set where the value is negative) into NHWC words. */
-    public static long[] packActivations(float[] nchw, int n, int c, int h, int w) {
-        return packActivations(java.nio.FloatBuffer.wrap(nchw), n, c, h, w);
+    public int outChannels() {
+        return outChannels;
     }
 
-    /** As {@link #packActivations(float[], int, int, int, int)}, from a buffer (an ND4J array's native memory). */
-    public static long[] packActivations(java.nio.FloatBuffer nchw, int n, int c, int h, int w) {
-        int words = wordsFor(c);
-        long[] out = new long[n * h * w * words];
-        for (int b = 0; b < n; b++) {
-            for (int ch = 0; ch < c; ch++) {
-                long bit = 1L << (ch & 63);
-                int word = ch >>> 6;
-                int src = (b * c + ch) * h * w;
-                for (int p = 0; p < h * w; p++) {
-                    if (nchw.get(src + p) < 0) {
-                        out[((b * h * w) + p) * words + word] |= bit;
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Packs the signs of OIHW weights (bit set where negative) into the kernel's (o, kh, kw, c) word order. */
+    /** Packs the signs of OIHW weights (bit set where negative) into rows of C x kh x kw bits, (kh, kw, c) order. */
     public static long[] packWeights(float[] oihw, int o, int c, int kh, int kw) {
-        int words = wordsFor(c);
-        long[] out = new long[o * kh * kw * words];
+        int words = rowWords(c, kh, kw);
+        long[] out = new long[o * words];
         for (int oc = 0; oc < o; oc++) {
             for (int ch = 0; ch < c; ch++) {
                 for (int y = 0; y < kh; y++) {
                     for (int x = 0; x < kw; x++) {
                         if (oihw[((oc * c + ch) * kh + y) * kw + x] < 0) {
-                            out[((oc * kh + y) * kw + x) * words + (ch >>> 6)] |= 1L << (ch & 63);
+                            int bit = (y * kw + x) * c + ch;
+                            out[oc * words + (bit >>> 6)] |= 1L << (bit & 63);
                         }
                     }
                 }
@@ -106,92 +107,192 @@ public final class PackedBinaryConv {
         return out;
     }
 
-    /** The popcount an output channel's weights add over the taps outside the image (their im2col words are 0). */
-    private int outside(int o, boolean[] inside, int valid) {
-        if (valid == kh * kw) {
-            return 0;
-        }
-        int pc = 0;
-        for (int t = 0; t < kh * kw; t++) {
-            if (!inside[t]) {
-                pc += tapPopcount[o * kh * kw + t];
+    public int outHeight(int h) {
+        return (h + 2 * pad - kh) / stride + 1;
+    }
+
+    public int outWidth(int w) {
+        return (w + 2 * pad - kw) / stride + 1;
+    }
+
+    private Geometry geometry(int h, int w) {
+        return geometries.computeIfAbsent(((long) h << 32) | w, key -> {
+            int oh = outHeight(h);
+            int ow = outWidth(w);
+            Map<BitSet, Integer> classes = new HashMap<>();
+            int[] classOf = new int[oh * ow];
+            for (int y = 0; y < oh; y++) {
+                for (int x = 0; x < ow; x++) {
+                    BitSet mask = new BitSet();
+                    for (int ky = 0; ky < kh; ky++) {
+                        for (int kx = 0; kx < kw; kx++) {
+                            int iy = y * stride - pad + ky;
+                            int ix = x * stride - pad + kx;
+                            if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                                mask.set(ky * kw + kx);
+                            }
+                        }
+                    }
+                    classOf[y * ow + x] = classes.computeIfAbsent(mask, m -> classes.size());
+                }
             }
-        }
-        return pc;
-    }
-
-    public int outSize(int in, int k) {
-        return (in + 2 * pad - k) / stride + 1;
-    }
-
-    /** Dot products [n][outChannels][oh][ow] of packed activations [n][h][w][words]. */
-    public int[] apply(long[] act, int n, int h, int w) {
-        if (act.length != n * h * w * words) {
-            throw new IllegalArgumentException("packed activations hold " + act.length + " words, expected "
-                    + n * h * w * words);
-        }
-        int oh = outSize(h, kh);
-        int ow = outSize(w, kw);
-        int[] out = new int[n * outChannels * oh * ow];
-        int row = kh * kw * words;
-        IntStream.range(0, n * oh).parallel().forEach(job -> {
-            int b = job / oh;
-            int y = job % oh;
-            long[] col = new long[row];
-            boolean[] inside = new boolean[kh * kw];
-            for (int x = 0; x < ow; x++) {
+            int[] full = new int[classes.size()];
+            int[] outside = new int[classes.size() * outChannels];
+            int[] example = new int[classes.size()];
+            for (int p = classOf.length - 1; p >= 0; p--) {
+                example[classOf[p]] = p;
+            }
+            for (int cl = 0; cl < full.length; cl++) {
+                int y = example[cl] / ow;
+                int x = example[cl] % ow;
                 int valid = 0;
                 for (int ky = 0; ky < kh; ky++) {
-                    int iy = y * stride - pad + ky;
                     for (int kx = 0; kx < kw; kx++) {
+                        int iy = y * stride - pad + ky;
                         int ix = x * stride - pad + kx;
-                        int t = ky * kw + kx;
-                        boolean in = iy >= 0 && iy < h && ix >= 0 && ix < w;
-                        inside[t] = in;
-                        if (in) {
+                        if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
                             valid++;
-                        }
-                        int src = ((b * h + iy) * w + ix) * words;
-                        for (int i = 0; i < words; i++) {
-                            col[t * words + i] = in ? act[src + i] : 0L;
+                        } else {
+                            for (int o = 0; o < outChannels; o++) {
+                                outside[cl * outChannels + o] += tapPopcount[o * kh * kw + ky * kw + kx];
+                            }
                         }
                     }
                 }
-                int full = valid * inChannels;
-                int base = ((b * outChannels) * oh + y) * ow + x;
-                int o = 0;
-                // four output channels per pass over the im2col row: each activation word is loaded once for four
-                for (; o + 4 <= outChannels; o += 4) {
-                    int w0 = o * row;
-                    int w1 = w0 + row;
-                    int w2 = w1 + row;
-                    int w3 = w2 + row;
-                    int p0 = 0;
-                    int p1 = 0;
-                    int p2 = 0;
-                    int p3 = 0;
-                    for (int i = 0; i < row; i++) {
-                        long a = col[i];
-                        p0 += Long.bitCount(a ^ weights[w0 + i]);
-                        p1 += Long.bitCount(a ^ weights[w1 + i]);
-                        p2 += Long.bitCount(a ^ weights[w2 + i]);
-                        p3 += Long.bitCount(a ^ weights[w3 + i]);
-                    }
-                    out[base + o * oh * ow] = full - 2 * (p0 - outside(o, inside, valid));
-                    out[base + (o + 1) * oh * ow] = full - 2 * (p1 - outside(o + 1, inside, valid));
-                    out[base + (o + 2) * oh * ow] = full - 2 * (p2 - outside(o + 2, inside, valid));
-                    out[base + (o + 3) * oh * ow] = full - 2 * (p3 - outside(o + 3, inside, valid));
-                }
-                for (; o < outChannels; o++) {
-                    int w0 = o * row;
-                    int pc = 0;
-                    for (int i = 0; i < row; i++) {
-                        pc += Long.bitCount(col[i] ^ weights[w0 + i]);
-                    }
-                    out[base + o * oh * ow] = full - 2 * (pc - outside(o, inside, valid));
+                full[cl] = valid * inChannels;
+            }
+            return new Geometry(oh, ow, classOf, full, outside);
+        });
+    }
+
+    /** Dot products [n][outChannels][oh][ow] (tests and benchmarks; the engine uses a {@link RowSink}). */
+    public int[] apply(PackedBits act) {
+        int oh = outHeight(act.h());
+        int ow = outWidth(act.w());
+        int[] out = new int[act.n() * outChannels * oh * ow];
+        apply(act, (b, y, dots) -> {
+            for (int x = 0; x < ow; x++) {
+                for (int o = 0; o < outChannels; o++) {
+                    out[((b * outChannels + o) * oh + y) * ow + x] = dots[x * outChannels + o];
                 }
             }
         });
         return out;
+    }
+
+    /** Computes every output row of packed activations and hands each to {@code sink}, rows in parallel. */
+    public void apply(PackedBits act, RowSink sink) {
+        if (act.c() != inChannels) {
+            throw new IllegalArgumentException("packed activations have " + act.c() + " channels, the convolution "
+                    + inChannels);
+        }
+        Geometry g = geometry(act.h(), act.w());
+        IntStream.range(0, act.n() * g.oh()).parallel().forEach(job -> row(act, g, job / g.oh(), job % g.oh(), sink));
+    }
+
+    private void row(PackedBits act, Geometry g, int b, int y, RowSink sink) {
+        int ow = g.ow();
+        int h = act.h();
+        int w = act.w();
+        int cw = act.wordsPerPixel();
+        long[] in = act.words();
+        long[] col = new long[ow * words];
+        for (int x = 0; x < ow; x++) {
+            for (int ky = 0; ky < kh; ky++) {
+                int iy = y * stride - pad + ky;
+                if (iy < 0 || iy >= h) {
+                    continue;
+                }
+                for (int kx = 0; kx < kw; kx++) {
+                    int ix = x * stride - pad + kx;
+                    if (ix >= 0 && ix < w) {
+                        orBits(in, ((b * h + iy) * w + ix) * cw, cw, col, x * words, (ky * kw + kx) * inChannels);
+                    }
+                }
+            }
+        }
+        int[] dots = new int[ow * outChannels];
+        int x = 0;
+        for (; x + 2 <= ow; x += 2) {
+            int a0 = x * words;
+            int a1 = a0 + words;
+            int o = 0;
+            for (; o + 2 <= outChannels; o += 2) {
+                int w0 = o * words;
+                int w1 = w0 + words;
+                int p00 = 0;
+                int p01 = 0;
+                int p10 = 0;
+                int p11 = 0;
+                for (int i = 0; i < words; i++) {
+                    long u = col[a0 + i];
+                    long v = col[a1 + i];
+                    long s = weights[w0 + i];
+                    long t = weights[w1 + i];
+                    p00 += Long.bitCount(u ^ s);
+                    p01 += Long.bitCount(u ^ t);
+                    p10 += Long.bitCount(v ^ s);
+                    p11 += Long.bitCount(v ^ t);
+                }
+                dots[x * outChannels + o] = p00;
+                dots[x * outChannels + o + 1] = p01;
+                dots[(x + 1) * outChannels + o] = p10;
+                dots[(x + 1) * outChannels + o + 1] = p11;
+            }
+            for (; o < outChannels; o++) {
+                dots[x * outChannels + o] = popcount(col, a0, o * words);
+                dots[(x + 1) * outChannels + o] = popcount(col, a1, o * words);
+            }
+        }
+        for (; x < ow; x++) {
+            for (int o = 0; o < outChannels; o++) {
+                dots[x * outChannels + o] = popcount(col, x * words, o * words);
+            }
+        }
+        for (x = 0; x < ow; x++) {
+            int cl = g.classOf()[y * ow + x];
+            int full = g.full()[cl];
+            int base = cl * outChannels;
+            for (int o = 0; o < outChannels; o++) {
+                dots[x * outChannels + o] = full - 2 * (dots[x * outChannels + o] - g.outside()[base + o]);
+            }
+        }
+        sink.row(b, y, dots);
+    }
+
+    private int popcount(long[] col, int a, int w) {
+        int pc = 0;
+        for (int i = 0; i < words; i++) {
+            pc += Long.bitCount(col[a + i] ^ weights[w + i]);
+        }
+        return pc;
+    }
+
+    /**
+     * ORs {@code n} words of {@code src} into the bit string starting at word {@code dstWord} of {@code dst}, at bit
+     * {@code bit} of it. The source's unused tail bits are 0, so what spills past the row is 0 and is dropped.
+     */
+    private void orBits(long[] src, int from, int n, long[] dst, int dstWord, int bit) {
+        int q = dstWord + (bit >>> 6);
+        int r = bit & 63;
+        int end = dstWord + words;
+        if (r == 0) {
+            for (int j = 0; j < n; j++) {
+                dst[q + j] |= src[from + j];
+            }
+            return;
+        }
+        for (int j = 0; j < n; j++) {
+            long v = src[from + j];
+            dst[q + j] |= v << r;
+            if (q + j + 1 < end) {
+                dst[q + j + 1] |= v >>> (64 - r);
+            }
+        }
+    }
+
+    /** Packs the signs of NCHW values (bit set where the value is negative) into NHWC words. */
+    public static PackedBits packActivations(float[] nchw, int n, int c, int h, int w) {
+        return PackedBits.pack(nchw, null, n, c, h, w);
     }
 }

@@ -1,9 +1,11 @@
 package org.qat4j.framework.infer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -47,24 +49,49 @@ class PackedBinaryConvTest {
         return out;
     }
 
+    /** Channel counts that split taps across words (3, 20, 32, 65, 130) as well as whole words; odd widths. */
     @ParameterizedTest(name = "n{0} c{1} {2}x{3} o{4} k{5} s{6} p{7}")
     @CsvSource({"2, 3, 5, 5, 4, 3, 1, 1", "1, 64, 6, 6, 8, 3, 1, 1", "2, 130, 7, 7, 5, 3, 2, 1", "3, 32, 8, 8, 16, 1, 1, 0",
-        "1, 65, 9, 7, 3, 3, 2, 0", "2, 128, 4, 4, 64, 3, 1, 1"})
+        "1, 65, 9, 7, 3, 3, 2, 0", "2, 128, 4, 4, 64, 3, 1, 1", "2, 32, 7, 9, 7, 3, 1, 1", "1, 20, 6, 5, 3, 5, 1, 2",
+        "2, 32, 8, 8, 6, 3, 2, 1", "1, 1, 5, 5, 2, 3, 1, 1", "1, 9, 12, 3, 4, 9, 1, 4"})
     void equalsTheFloatConvolutionOfTheSigns(int n, int c, int h, int w, int o, int k, int stride, int pad) {
-        Random r = new Random(n * 1000 + c);
+        Random r = new Random(n * 1000 + c * 31 + k);
         float[] x = signs(r, n * c * h * w);
         float[] wt = signs(r, o * c * k * k);
         PackedBinaryConv conv = new PackedBinaryConv(PackedBinaryConv.packWeights(wt, o, c, k, k), o, c, k, k, stride,
                 pad);
-        int[] got = conv.apply(PackedBinaryConv.packActivations(x, n, c, h, w), n, h, w);
+        int[] got = conv.apply(PackedBinaryConv.packActivations(x, n, c, h, w));
         assertArrayEquals(reference(x, n, c, h, w, wt, o, k, stride, pad), got);
     }
 
-    @ParameterizedTest(name = "{0} words")
-    @CsvSource({"1", "3"})
-    void wrongSizesAreRefused(int words) {
-        assertThrows(IllegalArgumentException.class, () -> new PackedBinaryConv(new long[words], 2, 64, 3, 3, 1, 1));
+    @Test
+    void packingAppliesTheShiftAndUnpackingRestoresTheSigns() {
+        int n = 2;
+        int c = 70;
+        float[] x = new float[n * c * 3];
+        float[] shift = new float[c];
+        Random r = new Random(5);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        x[1] = -0.0f;
+        for (int i = 0; i < c; i++) {
+            shift[i] = (float) r.nextGaussian();
+        }
+        shift[0] = 0f;
+        PackedBits bits = PackedBits.pack(x, shift, n, c, 1, 3);
+        float[] signs = bits.unpack();
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(x[i] + shift[(i / 3) % c] < 0f ? -1f : 1f, signs[i], "value " + i);
+        }
+        assertEquals(1f, signs[1], "sign(-0) = +1");
+    }
+
+    @Test
+    void wrongSizesAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new PackedBinaryConv(new long[3], 2, 64, 3, 3, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new PackedBits(new long[3], 1, 64, 2, 2));
         PackedBinaryConv conv = new PackedBinaryConv(new long[2 * 9], 2, 64, 3, 3, 1, 1);
-        assertThrows(IllegalArgumentException.class, () -> conv.apply(new long[words], 1, 2, 2));
+        assertThrows(IllegalArgumentException.class, () -> conv.apply(new PackedBits(new long[4], 1, 32, 2, 2)));
     }
 }
