@@ -5,10 +5,12 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.qat4j.estimators.fp.FpFormat;
 
 /**
- * Stores a tensor of float values exactly, in the fewest bytes of four encodings (docs/q4j-format.md). The tensor is
+ * Stores a tensor of float values exactly, in the fewest bytes its encodings allow (docs/q4j-format.md). The tensor is
  * seen as {@code rows} rows (its first dimension: output channels) of equal length:
  * <ul>
  *   <li>{@code f32}: the floats;</li>
@@ -17,7 +19,12 @@ import java.util.Map;
  *   <li>{@code palette-tensor}: at most 256 distinct values in the tensor (a k-bit grid such as LSQ or FP8 with one
  *       scale): a palette of them and a k-bit index per value, k = ceil(log2 palette size);</li>
  *   <li>{@code palette-row}: at most 256 distinct values per row (multi-basis binarization, ternary, per-channel
- *       scales): a palette per row, padded to the longest, and k-bit indices.</li>
+ *       scales): a palette per row, padded to the longest, and k-bit indices;</li>
+ *   <li>{@code fp-e4m3-row}, {@code fp-e5m2-row}, {@code fp-e2m1-row}: every value of row r is
+ *       {@code s_r * f} in float arithmetic for a value f of the low-bit float format (what
+ *       {@code FpQuantizer} computes with a scale per channel): {@code s_r} per row and the format's 8- or 4-bit
+ *       code per value. The codec finds {@code s_r} from the values themselves and keeps the encoding only where
+ *       decoding reproduces every value's bits.</li>
  * </ul>
  * Decoding gives back the exact float bits.
  */
@@ -49,6 +56,14 @@ public final class TensorCodec {
         c = palette(values, rows, len, true);
         if (c != null && c.bytes().length < best.bytes().length) {
             best = c;
+        }
+        for (FpFormat f : FpFormat.values()) {
+            if (wordsPerRow(len, f.bits()) * 8L * rows + 4L * rows < best.bytes().length) {
+                c = fpRows(values, rows, len, f);
+                if (c != null && c.bytes().length < best.bytes().length) {
+                    best = c;
+                }
+            }
         }
         return best;
     }
@@ -149,6 +164,86 @@ public final class TensorCodec {
         return new Encoded(perRow ? "palette-row" : "palette-tensor", bits, size, b.array());
     }
 
+    private static String fpEncoding(FpFormat f) {
+        return "fp-" + f.name().toLowerCase(Locale.ROOT) + "-row";
+    }
+
+    /** {@code code}'s value times the row scale, in float arithmetic as the quantizer multiplies. */
+    private static float fpValue(FpFormat f, int code, float scale) {
+        return (float) f.decode(code) * scale;
+    }
+
+    private static Encoded fpRows(float[] v, int rows, int len, FpFormat f) {
+        float[] scales = new float[rows];
+        int[] codes = new int[v.length];
+        for (int r = 0; r < rows; r++) {
+            if (!fpRow(v, r * len, len, f, scales, r, codes)) {
+                return null;
+            }
+        }
+        int bits = f.bits();
+        int words = wordsPerRow(len, bits);
+        int perWord = 64 / bits;
+        ByteBuffer b = buffer(rows * 4 + rows * words * 8);
+        for (float sc : scales) {
+            b.putFloat(sc);
+        }
+        for (int r = 0; r < rows; r++) {
+            long[] w = new long[words];
+            for (int i = 0; i < len; i++) {
+                w[i / perWord] |= (long) codes[r * len + i] << (bits * (i % perWord));
+            }
+            for (long x : w) {
+                b.putLong(x);
+            }
+        }
+        return new Encoded(fpEncoding(f), bits, 0, b.array());
+    }
+
+    /**
+     * Finds a scale for one row: the row's largest magnitude is {@code s * f} for one of the format's positive
+     * values f, so {@code s} is that magnitude divided by f, up to the rounding of the division (the neighbouring
+     * floats are tried too); a candidate is kept when every value of the row decodes to its own bits.
+     */
+    private static boolean fpRow(float[] v, int from, int len, FpFormat f, float[] scales, int row, int[] codes) {
+        float max = 0;
+        for (int i = from; i < from + len; i++) {
+            if (!Float.isFinite(v[i])) {
+                return false;
+            }
+            max = Math.max(max, Math.abs(v[i]));
+        }
+        if (max == 0) {
+            scales[row] = 1f;
+            return fits(v, from, len, f, 1f, codes);
+        }
+        for (int c = (1 << (f.bits() - 1)) - 1; c > 0; c--) {
+            double value = f.decode(c);
+            if (!Double.isFinite(value)) {
+                continue;
+            }
+            float s = (float) (max / value);
+            for (float candidate : new float[] {s, Math.nextUp(s), Math.nextDown(s)}) {
+                if (candidate > 0 && Float.isFinite(candidate) && fits(v, from, len, f, candidate, codes)) {
+                    scales[row] = candidate;
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean fits(float[] v, int from, int len, FpFormat f, float scale, int[] codes) {
+        for (int i = from; i < from + len; i++) {
+            int code = f.encode(v[i] / (double) scale);
+            if (Float.floatToRawIntBits(fpValue(f, code, scale)) != Float.floatToRawIntBits(v[i])) {
+                return false;
+            }
+            codes[i] = code;
+        }
+        return true;
+    }
+
     /** The floats of an encoded tensor of {@code count} values in {@code rows} rows. */
     public static float[] decode(String encoding, int bits, int palette, ByteBuffer bytes, int count, int rows) {
         int len = count / rows;
@@ -209,7 +304,37 @@ public final class TensorCodec {
                     }
                 }
             }
-            default -> throw new IllegalArgumentException("unknown tensor encoding '" + encoding + "'");
+            default -> {
+                FpFormat f = java.util.Arrays.stream(FpFormat.values()).filter(x -> fpEncoding(x).equals(encoding))
+                        .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown tensor encoding '"
+                                + encoding + "'"));
+                if (bits != f.bits() || palette != 0) {
+                    throw new IllegalArgumentException(encoding + " tensor with " + bits + "-bit codes and a palette of "
+                            + palette);
+                }
+                int words = wordsPerRow(len, bits);
+                need(b, rows * 4L + (long) rows * words * 8, encoding);
+                float[] scale = new float[rows];
+                for (int r = 0; r < rows; r++) {
+                    scale[r] = b.getFloat();
+                }
+                int perWord = 64 / bits;
+                long mask = (1L << bits) - 1;
+                for (int r = 0; r < rows; r++) {
+                    long[] w = new long[words];
+                    for (int i = 0; i < words; i++) {
+                        w[i] = b.getLong();
+                    }
+                    for (int i = 0; i < len; i++) {
+                        int code = (int) (w[i / perWord] >>> (bits * (i % perWord)) & mask);
+                        float x = fpValue(f, code, scale[r]);
+                        if (!Float.isFinite(x)) {
+                            throw new IllegalArgumentException(encoding + " code " + code + " is not a finite value");
+                        }
+                        out[r * len + i] = x;
+                    }
+                }
+            }
         }
         return out;
     }

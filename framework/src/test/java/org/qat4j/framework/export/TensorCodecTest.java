@@ -6,7 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Random;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.qat4j.estimators.Params;
+import org.qat4j.estimators.fp.FpFormat;
+import org.qat4j.estimators.fp.FpQuantizer;
 import org.junit.jupiter.api.Test;
 
 /** Every encoding gives back the exact float bits, and the smallest one is chosen. */
@@ -63,6 +71,37 @@ class TensorCodecTest {
         }
         ternary[5] = -0.0f;
         roundTrip(ternary, 4, "palette-tensor");
+    }
+
+    /** Low-bit float weights with a scale per output channel, as FpQuantizer makes them, take the format's bits. */
+    @Test
+    void lowBitFloatRowsTakeTheirCodesAndOneScalePerRow() {
+        Random r = new Random(4);
+        int rows = 16;
+        int len = 3 * 3 * 32;
+        INDArray w = Nd4j.randn(r.nextLong(), new long[] {rows, len}).castTo(DataType.FLOAT);
+        FpQuantizer byMax = new FpQuantizer(FpFormat.E4M3, FpQuantizer.ScaleMode.MAX, 0);
+        float[] e4m3 = byMax.forward(w, new HashMap<>()).data().asFloat();
+        roundTrip(e4m3, rows, "fp-e4m3-row");
+        TensorCodec.Encoded e = TensorCodec.encode(e4m3, rows);
+        assertEquals(rows * 4 + rows * TensorCodec.wordsPerRow(len, 8) * 8, e.bytes().length);
+        assertTrue(e.bytes().length * 3.9 < 4 * e4m3.length, "about 4x smaller than floats");
+
+        FpQuantizer learned = new FpQuantizer(FpFormat.E2M1, FpQuantizer.ScaleMode.LEARNED, 0);
+        Map<String, INDArray> params = new HashMap<>();
+        params.put(FpQuantizer.SCALE, Nd4j.rand(DataType.FLOAT, rows, 1).addi(0.05));
+        params.put(Params.INITIALISED, Nd4j.ones(DataType.FLOAT, 1));
+        float[] e2m1 = learned.forward(w, params).data().asFloat();
+        roundTrip(e2m1, rows, "fp-e2m1-row");
+
+        float[] withNan = e4m3.clone();
+        TensorCodec.Encoded ok = TensorCodec.encode(withNan, rows);
+        byte[] bad = ok.bytes().clone();
+        bad[rows * 4] = 0x7F;
+        assertThrows(IllegalArgumentException.class, () -> TensorCodec.decode(ok.encoding(), ok.bits(), ok.palette(),
+                ByteBuffer.wrap(bad), withNan.length, rows), "a NaN code");
+        assertThrows(IllegalArgumentException.class, () -> TensorCodec.decode(ok.encoding(), 4, 0,
+                ByteBuffer.wrap(ok.bytes()), withNan.length, rows), "bits that are not the format's");
     }
 
     @Test
