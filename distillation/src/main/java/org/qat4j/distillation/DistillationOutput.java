@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -14,14 +13,11 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.regularization.Regularization;
 import org.qat4j.estimators.Check;
 import org.qat4j.estimators.ParamSpec;
 import org.qat4j.layers.Layers;
-import org.qat4j.layers.params.LayoutParamInitializer;
+import org.qat4j.layers.ParamLayoutLayer;
 import org.qat4j.layers.params.ParamEntry;
-import org.qat4j.layers.params.ParamLayout;
 
 /**
  * A network output that distils one tap: its input is the student's activation at the tap, its labels the frozen
@@ -32,7 +28,7 @@ import org.qat4j.layers.params.ParamLayout;
  * <p>Takes feed-forward [N, C], recurrent [N, C, L] or convolutional [N, C, H, W] input; {@code nIn} (the channels)
  * sizes the loss's state, which is kept as non-trainable parameters and so saved with the model.
  */
-public class DistillationOutput extends FeedForwardLayer implements ParamLayout {
+public class DistillationOutput extends ParamLayoutLayer {
 
     private DistillationLoss loss;
     private double weight = 1.0;
@@ -88,15 +84,10 @@ public class DistillationOutput extends FeedForwardLayer implements ParamLayout 
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
             INDArray paramsView, boolean initializeParams, DataType dataType) {
         if (nIn <= 0) {
-            throw Layers.invalid(this, "the tap's channels (nIn) must be set, or the input type given");
+            throw invalid("the tap's channels (nIn) must be set, or the input type given");
         }
         return Layers.wire(new DistillationOutputLayer(conf, dataType), conf, listeners, layerIndex, paramsView,
                 initializeParams);
-    }
-
-    @Override
-    public ParamInitializer initializer() {
-        return LayoutParamInitializer.INSTANCE;
     }
 
     @Override
@@ -110,11 +101,11 @@ public class DistillationOutput extends FeedForwardLayer implements ParamLayout 
             case FF -> ((InputType.InputTypeFeedForward) inputType).getSize();
             case RNN -> ((InputType.InputTypeRecurrent) inputType).getSize();
             case CNN -> ((InputType.InputTypeConvolutional) inputType).getChannels();
-            default -> throw Layers.invalid(this, "distils feed-forward, recurrent or convolutional taps, got "
+            default -> throw invalid("distils feed-forward, recurrent or convolutional taps, got "
                     + inputType);
         };
         if (nIn > 0 && nIn != c && !override) {
-            throw Layers.invalid(this, "nIn mismatch: configured " + nIn + " channels but the tap has " + c);
+            throw invalid("nIn mismatch: configured " + nIn + " channels but the tap has " + c);
         }
         nIn = c;
         nOut = c;
@@ -123,21 +114,6 @@ public class DistillationOutput extends FeedForwardLayer implements ParamLayout 
     @Override
     public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
         return null;
-    }
-
-    @Override
-    public IUpdater getUpdaterByParam(String paramName) {
-        return Layers.updaterFor(this, paramName, iUpdater, biasUpdater);
-    }
-
-    @Override
-    public List<Regularization> getRegularizationByParam(String paramName) {
-        return List.of();
-    }
-
-    @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
     }
 
     @Override

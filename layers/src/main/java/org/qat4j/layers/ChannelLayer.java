@@ -1,30 +1,23 @@
 package org.qat4j.layers;
 
 import java.util.Collection;
-import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
-import org.deeplearning4j.exception.DL4JInvalidConfigException;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.regularization.Regularization;
 import org.qat4j.layers.impl.QuantizedLayerImpl;
-import org.qat4j.layers.params.LayoutParamInitializer;
-import org.qat4j.layers.params.ParamLayout;
 
 /**
  * Base of the element-wise layers with per-channel parameters (activation quantizers, RPReLU, learnable bias,
  * batch normalization): input [N, C] or NCHW [N, C, H, W], output of the same shape, parameters of shape [C].
  */
-public abstract class ChannelLayer extends FeedForwardLayer implements ParamLayout {
+public abstract class ChannelLayer extends ParamLayoutLayer {
 
     protected ChannelLayer() {
     }
@@ -51,11 +44,6 @@ public abstract class ChannelLayer extends FeedForwardLayer implements ParamLayo
     /** Per-channel parameter shape. */
     protected long[] channels() {
         return new long[] {nIn};
-    }
-
-    @Override
-    public ParamInitializer initializer() {
-        return LayoutParamInitializer.INSTANCE;
     }
 
     @Override
@@ -100,27 +88,8 @@ public abstract class ChannelLayer extends FeedForwardLayer implements ParamLayo
     }
 
     @Override
-    public IUpdater getUpdaterByParam(String paramName) {
-        return Layers.updaterFor(this, paramName, iUpdater, biasUpdater);
-    }
-
-    @Override
-    public List<Regularization> getRegularizationByParam(String paramName) {
-        return List.of();
-    }
-
-    @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
-    }
-
-    @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
         return Layers.memoryReport(this, this, inputType, getOutputType(-1, inputType),
                 3 * inputType.arrayElementsPerExample());
-    }
-
-    protected DL4JInvalidConfigException invalid(String what) {
-        return Layers.invalid(this, what);
     }
 }

@@ -6,25 +6,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
-import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.exception.DL4JInvalidConfigException;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.qat4j.estimators.ParamSpec;
 import org.qat4j.estimators.Quantizer;
 import org.qat4j.estimators.QuantizerRegistry;
 import org.qat4j.layers.impl.QuantizedLayerImpl;
-import org.qat4j.layers.params.LayoutParamInitializer;
 import org.qat4j.layers.params.ParamEntry;
-import org.qat4j.layers.params.ParamLayout;
 
 /**
  * Base configuration of the qat4j layers: an optional weight quantizer and an optional input (activation)
@@ -33,7 +28,7 @@ import org.qat4j.layers.params.ParamLayout;
  * {@code aqStep}; DL4J reserves '_' in parameter keys): trainable ones are updated by the network's updater, state
  * entries have a {@link NoOp} updater and are saved with the model.
  */
-public abstract class QuantizedLayer extends FeedForwardLayer implements ParamLayout, Quantizing {
+public abstract class QuantizedLayer extends ParamLayoutLayer implements Quantizing {
 
     public static final String WEIGHT_KEY = "W";
     public static final String BIAS_KEY = "b";
@@ -142,26 +137,11 @@ public abstract class QuantizedLayer extends FeedForwardLayer implements ParamLa
     }
 
     @Override
-    public ParamInitializer initializer() {
-        return LayoutParamInitializer.INSTANCE;
-    }
-
-    @Override
-    public IUpdater getUpdaterByParam(String paramName) {
-        return Layers.updaterFor(this, paramName, iUpdater, biasUpdater);
-    }
-
-    @Override
     public List<Regularization> getRegularizationByParam(String paramName) {
         if (WEIGHT_KEY.equals(paramName)) {
             return regularization;
         }
         return BIAS_KEY.equals(paramName) ? regularizationBias : List.of();
-    }
-
-    @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
     }
 
     /** The implementation for this configuration. */
@@ -185,10 +165,6 @@ public abstract class QuantizedLayer extends FeedForwardLayer implements ParamLa
     }
 
     /** A configuration error naming this layer. */
-    protected DL4JInvalidConfigException invalid(String what) {
-        return Layers.invalid(this, what);
-    }
-
     @Override
     public boolean equals(Object o) {
         if (!super.equals(o) || o.getClass() != getClass()) {

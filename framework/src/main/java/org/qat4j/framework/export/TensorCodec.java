@@ -3,10 +3,12 @@ package org.qat4j.framework.export;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 import org.qat4j.estimators.fp.FpFormat;
 
 /**
@@ -149,18 +151,7 @@ public final class TensorCodec {
                 b.putInt(e);
             }
         }
-        int perWord = 64 / bits;
-        for (int r = 0; r < rows; r++) {
-            Map<Integer, Integer> m = index.get(perRow ? r : 0);
-            long[] w = new long[words];
-            for (int i = 0; i < len; i++) {
-                long code = m.get(Float.floatToRawIntBits(v[r * len + i]));
-                w[i / perWord] |= code << (bits * (i % perWord));
-            }
-            for (long x : w) {
-                b.putLong(x);
-            }
-        }
+        putCodes(b, rows, len, bits, i -> index.get(perRow ? i / len : 0).get(Float.floatToRawIntBits(v[i])));
         return new Encoded(perRow ? "palette-row" : "palette-tensor", bits, size, b.array());
     }
 
@@ -182,21 +173,11 @@ public final class TensorCodec {
             }
         }
         int bits = f.bits();
-        int words = wordsPerRow(len, bits);
-        int perWord = 64 / bits;
-        ByteBuffer b = buffer(rows * 4 + rows * words * 8);
+        ByteBuffer b = buffer(rows * 4 + rows * wordsPerRow(len, bits) * 8);
         for (float sc : scales) {
             b.putFloat(sc);
         }
-        for (int r = 0; r < rows; r++) {
-            long[] w = new long[words];
-            for (int i = 0; i < len; i++) {
-                w[i / perWord] |= (long) codes[r * len + i] << (bits * (i % perWord));
-            }
-            for (long x : w) {
-                b.putLong(x);
-            }
-        }
+        putCodes(b, rows, len, bits, i -> codes[i]);
         return new Encoded(fpEncoding(f), bits, 0, b.array());
     }
 
@@ -287,25 +268,16 @@ public final class TensorCodec {
                         p[i] = b.getFloat();
                     }
                 }
-                int perWord = 64 / bits;
-                long mask = (1L << bits) - 1;
-                for (int r = 0; r < rows; r++) {
-                    float[] p = pal[perRow ? r : 0];
-                    long[] w = new long[words];
-                    for (int i = 0; i < words; i++) {
-                        w[i] = b.getLong();
+                int[] codes = getCodes(b, rows, len, bits);
+                for (int i = 0; i < count; i++) {
+                    if (codes[i] >= palette) {
+                        throw new IllegalArgumentException("index " + codes[i] + " outside a palette of " + palette);
                     }
-                    for (int i = 0; i < len; i++) {
-                        int code = (int) (w[i / perWord] >>> (bits * (i % perWord)) & mask);
-                        if (code >= palette) {
-                            throw new IllegalArgumentException("index " + code + " outside a palette of " + palette);
-                        }
-                        out[r * len + i] = p[code];
-                    }
+                    out[i] = pal[perRow ? i / len : 0][codes[i]];
                 }
             }
             default -> {
-                FpFormat f = java.util.Arrays.stream(FpFormat.values()).filter(x -> fpEncoding(x).equals(encoding))
+                FpFormat f = Arrays.stream(FpFormat.values()).filter(x -> fpEncoding(x).equals(encoding))
                         .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown tensor encoding '"
                                 + encoding + "'"));
                 if (bits != f.bits() || palette != 0) {
@@ -318,25 +290,48 @@ public final class TensorCodec {
                 for (int r = 0; r < rows; r++) {
                     scale[r] = b.getFloat();
                 }
-                int perWord = 64 / bits;
-                long mask = (1L << bits) - 1;
-                for (int r = 0; r < rows; r++) {
-                    long[] w = new long[words];
-                    for (int i = 0; i < words; i++) {
-                        w[i] = b.getLong();
-                    }
-                    for (int i = 0; i < len; i++) {
-                        int code = (int) (w[i / perWord] >>> (bits * (i % perWord)) & mask);
-                        float x = fpValue(f, code, scale[r]);
-                        if (!Float.isFinite(x)) {
-                            throw new IllegalArgumentException(encoding + " code " + code + " is not a finite value");
-                        }
-                        out[r * len + i] = x;
+                int[] codes = getCodes(b, rows, len, bits);
+                for (int i = 0; i < count; i++) {
+                    out[i] = fpValue(f, codes[i], scale[i / len]);
+                    if (!Float.isFinite(out[i])) {
+                        throw new IllegalArgumentException(encoding + " code " + codes[i] + " is not a finite value");
                     }
                 }
             }
         }
         return out;
+    }
+
+    /** Writes per row {@code bits}-bit codes, {@code floor(64 / bits)} per long from the low bits. */
+    private static void putCodes(ByteBuffer b, int rows, int len, int bits, IntUnaryOperator code) {
+        int perWord = 64 / bits;
+        long[] w = new long[wordsPerRow(len, bits)];
+        for (int r = 0; r < rows; r++) {
+            Arrays.fill(w, 0L);
+            for (int i = 0; i < len; i++) {
+                w[i / perWord] |= (long) code.applyAsInt(r * len + i) << (bits * (i % perWord));
+            }
+            for (long x : w) {
+                b.putLong(x);
+            }
+        }
+    }
+
+    /** Reads what {@link #putCodes} wrote. */
+    private static int[] getCodes(ByteBuffer b, int rows, int len, int bits) {
+        int perWord = 64 / bits;
+        long mask = (1L << bits) - 1;
+        long[] w = new long[wordsPerRow(len, bits)];
+        int[] codes = new int[rows * len];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < w.length; i++) {
+                w[i] = b.getLong();
+            }
+            for (int i = 0; i < len; i++) {
+                codes[r * len + i] = (int) (w[i / perWord] >>> (bits * (i % perWord)) & mask);
+            }
+        }
+        return codes;
     }
 
     private static void need(ByteBuffer b, long bytes, String encoding) {
