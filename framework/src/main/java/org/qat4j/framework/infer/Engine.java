@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
@@ -410,14 +411,21 @@ public final class Engine {
 
     private Step bind(Q4jModel.Op op, int v) {
         int[] in = op.inputs().stream().mapToInt(index::get).toArray();
+        if (op.type().equals("scale_shift")) {
+            return scaleShift(op, in[0], v);
+        }
+        if (op.type().equals("pool2d") && JavaAvgPool.handles(op)) {
+            JavaAvgPool pool = new JavaAvgPool(op.ints("kernel"), op.ints("stride"));
+            return values -> {
+                Value out = new Value();
+                out.shape = pool.outShape(values[in[0]].shape());
+                out.heap = pool.apply(values[in[0]].heap(), values[in[0]].shape());
+                values[v] = out;
+            };
+        }
         Nd step = switch (op.type()) {
             case "conv2d" -> conv(op);
             case "quantize" -> null;
-            case "scale_shift" -> {
-                INDArray scale = model.tensor(op.text("scale"));
-                INDArray shift = model.tensor(op.text("shift"));
-                yield x -> x[0].dup().muli(perChannel(scale, x[0])).addi(perChannel(shift, x[0]));
-            }
             case "rprelu" -> {
                 INDArray shiftIn = model.tensor(op.text("shift_in"));
                 INDArray slopeMinusOne = model.tensor(op.text("slope")).sub(1.0);
@@ -466,6 +474,34 @@ public final class Engine {
                 x[i] = values[in[i]].nd();
             }
             values[v] = Value.of(step.apply(x));
+        };
+    }
+
+    /**
+     * {@code x * scale_c + shift_c} on the Java copy of the input, each product and sum rounded to float as ND4J's
+     * multiply-then-add computes it.
+     */
+    private Step scaleShift(Q4jModel.Op op, int in, int v) {
+        float[] scale = floats(op, "scale");
+        float[] shift = floats(op, "shift");
+        return values -> {
+            float[] x = values[in].heap();
+            int[] shape = values[in].shape();
+            int c = shape[1];
+            int plane = x.length / (shape[0] * c);
+            float[] out = new float[x.length];
+            IntStream.range(0, shape[0] * c).parallel().forEach(p -> {
+                float a = scale[p % c];
+                float b = shift[p % c];
+                for (int i = p * plane; i < (p + 1) * plane; i++) {
+                    float y = x[i] * a;
+                    out[i] = y + b;
+                }
+            });
+            Value result = new Value();
+            result.heap = out;
+            result.shape = shape;
+            values[v] = result;
         };
     }
 
