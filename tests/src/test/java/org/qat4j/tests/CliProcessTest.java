@@ -124,6 +124,16 @@ class CliProcessTest {
         Qat4jProcess.Run eval = qat4j("eval", "--checkpoint", run.toString(), "--test-limit", "100");
         String accuracy = eval.out().replaceAll("(?s).*test accuracy ([0-9.]+).*", "$1");
         assertTrue(infer.out().contains("test accuracy " + accuracy + " on 100 images"), infer.out() + eval.out());
+        Path jdk21 = Path.of(System.getProperty("qat4j.jdk21", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java");
+        if (Files.isExecutable(jdk21)) {
+            Qat4jProcess.Run vector = Qat4jProcess.runWith(dir, jdk21.toString(), List.of("--add-modules",
+                    "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"), "infer", "--model", model.toString(),
+                    "--test-limit", "100");
+            assertEquals(0, vector.code(), vector.err());
+            assertFalse(vector.out().contains("(0 convolutions"), "binary convolutions on packed bits: " + vector.out());
+            assertTrue(vector.out().contains("Vector API BIT_COUNT") && vector.out().contains("test accuracy "
+                    + accuracy + " on 100 images"), "the Vector API popcount gives the same accuracy: " + vector.out());
+        }
 
         byte[] bytes = Files.readAllBytes(model);
         bytes[bytes.length / 2] ^= 1;

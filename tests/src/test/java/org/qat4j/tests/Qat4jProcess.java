@@ -22,10 +22,17 @@ final class Qat4jProcess {
 
     /** A process builder for {@code qat4j args...}; {@code extraClasspath} may be null. */
     static ProcessBuilder builder(String extraClasspath, Path errorLog, String... args) {
+        return builder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), List.of(), extraClasspath,
+                errorLog, args);
+    }
+
+    private static ProcessBuilder builder(String java, List<String> jvmOptions, String extraClasspath, Path errorLog,
+            String... args) {
         String cp = System.getProperty("java.class.path")
                 + (extraClasspath == null ? "" : File.pathSeparator + extraClasspath);
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.awt.headless=true", "-Dqat4j.errorLog=" + errorLog, "-cp", cp,
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-Djava.awt.headless=true", "-Dqat4j.errorLog=" + errorLog, "-cp", cp,
                 "org.qat4j.framework.cli.Qat4j"));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -33,10 +40,18 @@ final class Qat4jProcess {
 
     /** Runs {@code qat4j args...} to completion, stdout and stderr captured through files in {@code dir}. */
     static Run run(Path dir, String extraClasspath, String... args) throws Exception {
+        return run(dir, builder(extraClasspath, dir.resolve("errors.log"), args), args);
+    }
+
+    /** As {@link #run(Path, String, String...)} with another java and JVM options. */
+    static Run runWith(Path dir, String java, List<String> jvmOptions, String... args) throws Exception {
+        return run(dir, builder(java, jvmOptions, null, dir.resolve("errors.log"), args), args);
+    }
+
+    private static Run run(Path dir, ProcessBuilder builder, String... args) throws Exception {
         Path out = dir.resolve("stdout");
         Path err = dir.resolve("stderr");
-        Process p = builder(extraClasspath, dir.resolve("errors.log"), args).redirectOutput(out.toFile())
-                .redirectError(err.toFile()).start();
+        Process p = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "qat4j did not finish: " + String.join(" ", args));
         return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));

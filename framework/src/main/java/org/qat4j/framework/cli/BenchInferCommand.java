@@ -55,8 +55,9 @@ final class BenchInferCommand implements Command {
         Consumer<INDArray> dl4j = x -> net.output(false, x);
         double[][] latency = alternate(ours, dl4j, one, 20, repeats);
         double[][] throughput = alternate(ours, dl4j, batch, 3, repeats);
-        out.printf(Locale.ROOT, "engine (%s, %d packed convolutions) vs DL4J (%s, %s), %d rounds, medians:%n",
-                line.getOptionValue("model"), engine.packedConvolutions(), opened.recipe().name(),
+        out.printf(Locale.ROOT, "engine (%s, %d packed convolutions, %s) vs DL4J (%s, %s), %d rounds, medians:%n",
+                line.getOptionValue("model"), engine.packedConvolutions(), engine.popcountLoop(),
+                opened.recipe().name(),
                 opened.checkpoint().path(), repeats);
         out.printf(Locale.ROOT, "  latency, batch 1:     engine %8.2f ms   DL4J %8.2f ms   %.2fx%n",
                 median(latency[0]), median(latency[1]), median(latency[1]) / median(latency[0]));

@@ -79,9 +79,9 @@ final class InferCommand implements Command {
             eval.eval(ds.getLabels(), engine.output(ds.getFeatures()));
         }
         double secs = (System.nanoTime() - start) / 1e9;
-        out.printf(Locale.ROOT, "%s: test accuracy %.4f on %d images from %s (%d convolutions on packed bits; %.0f "
-                + "images/s)%n", line.getOptionValue("model"), eval.accuracy(), test.size(), data.source(),
-                engine.packedConvolutions(), test.size() / secs);
+        out.printf(Locale.ROOT, "%s: test accuracy %.4f on %d images from %s (%d convolutions on packed bits, %s; "
+                + "%.0f images/s)%n", line.getOptionValue("model"), eval.accuracy(), test.size(), data.source(),
+                engine.packedConvolutions(), engine.popcountLoop(), test.size() / secs);
         return Qat4j.OK;
     }
 }

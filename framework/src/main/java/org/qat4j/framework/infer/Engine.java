@@ -108,6 +108,7 @@ public final class Engine {
     private final List<List<Integer>> consumers = new ArrayList<>();
     private final int outputIndex;
     private final List<Bound> steps = new ArrayList<>();
+    private final RowPopcounts popcounts = RowPopcounts.best();
     private int packedConvolutions;
     private Map<String, long[]> profile;
 
@@ -140,6 +141,11 @@ public final class Engine {
                 steps.add(new Bound(op.type(), bind(op, i)));
             }
         }
+    }
+
+    /** The popcount loop the packed convolutions run ({@link RowPopcounts#best()}). */
+    public String popcountLoop() {
+        return popcounts.description();
     }
 
     /** Number of convolutions that run on packed bits. */
@@ -250,7 +256,8 @@ public final class Engine {
         packedConvolutions++;
         int outChannels = (int) w.size(0);
         PackedBinaryConv kernel = new PackedBinaryConv(PackedBinaryConv.packWeights(w.dup('c').data().asFloat(),
-                outChannels, (int) w.size(1), k[0], k[1]), outChannels, (int) w.size(1), k[0], k[1], s[0], p[0]);
+                outChannels, (int) w.size(1), k[0], k[1]), outChannels, (int) w.size(1), k[0], k[1], s[0], p[0],
+                popcounts);
         covered[v] = true;
         StringBuilder type = new StringBuilder("conv2d (packed binary)");
         List<Stage> stages = new ArrayList<>();

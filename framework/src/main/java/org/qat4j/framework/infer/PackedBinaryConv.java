@@ -18,8 +18,8 @@ import java.util.stream.IntStream;
  * </pre>
  * The taps outside the image hold 0 in A, so their share of the popcount is the popcount of the weights there,
  * precomputed per border position and subtracted. Results are exact integers. The kernel works on one output row
- * of one image at a time (rows spread over the cores), two pixels by two output channels per pass over the row
- * (each loaded word serves two popcounts), and hands the row's dot products to a {@link RowSink}, which the engine
+ * of one image at a time (rows spread over the cores), counts with a {@link RowPopcounts} loop, and hands the
+ * row's dot products to a {@link RowSink}, which the engine
  * uses to scale, normalise, add and re-pack them without another pass over memory.
  */
 public final class PackedBinaryConv {
@@ -48,10 +48,17 @@ public final class PackedBinaryConv {
     /** [outChannels][kh * kw]: popcount of each tap's weight bits. */
     private final int[] tapPopcount;
     private final Map<Long, Geometry> geometries = new ConcurrentHashMap<>();
+    private final RowPopcounts popcounts;
 
-    /** From packed weights ({@link #packWeights}). */
+    /** From packed weights ({@link #packWeights}), with the fastest popcount loop this JVM can run. */
     public PackedBinaryConv(long[] packedWeights, int outChannels, int inChannels, int kh, int kw, int stride,
             int pad) {
+        this(packedWeights, outChannels, inChannels, kh, kw, stride, pad, RowPopcounts.best());
+    }
+
+    public PackedBinaryConv(long[] packedWeights, int outChannels, int inChannels, int kh, int kw, int stride,
+            int pad, RowPopcounts popcounts) {
+        this.popcounts = popcounts;
         if (outChannels < 1 || inChannels < 1 || kh < 1 || kw < 1 || stride < 1 || pad < 0) {
             throw new IllegalArgumentException("bad convolution shape");
         }
@@ -82,6 +89,10 @@ public final class PackedBinaryConv {
 
     private static int rowWords(int c, int kh, int kw) {
         return (int) ((c * (long) kh * kw + 63) >>> 6);
+    }
+
+    public String popcounts() {
+        return popcounts.description();
     }
 
     public int outChannels() {
@@ -212,44 +223,8 @@ public final class PackedBinaryConv {
             }
         }
         int[] dots = new int[ow * outChannels];
-        int x = 0;
-        for (; x + 2 <= ow; x += 2) {
-            int a0 = x * words;
-            int a1 = a0 + words;
-            int o = 0;
-            for (; o + 2 <= outChannels; o += 2) {
-                int w0 = o * words;
-                int w1 = w0 + words;
-                int p00 = 0;
-                int p01 = 0;
-                int p10 = 0;
-                int p11 = 0;
-                for (int i = 0; i < words; i++) {
-                    long u = col[a0 + i];
-                    long v = col[a1 + i];
-                    long s = weights[w0 + i];
-                    long t = weights[w1 + i];
-                    p00 += Long.bitCount(u ^ s);
-                    p01 += Long.bitCount(u ^ t);
-                    p10 += Long.bitCount(v ^ s);
-                    p11 += Long.bitCount(v ^ t);
-                }
-                dots[x * outChannels + o] = p00;
-                dots[x * outChannels + o + 1] = p01;
-                dots[(x + 1) * outChannels + o] = p10;
-                dots[(x + 1) * outChannels + o + 1] = p11;
-            }
-            for (; o < outChannels; o++) {
-                dots[x * outChannels + o] = popcount(col, a0, o * words);
-                dots[(x + 1) * outChannels + o] = popcount(col, a1, o * words);
-            }
-        }
-        for (; x < ow; x++) {
-            for (int o = 0; o < outChannels; o++) {
-                dots[x * outChannels + o] = popcount(col, x * words, o * words);
-            }
-        }
-        for (x = 0; x < ow; x++) {
+        popcounts.popcounts(col, ow, weights, outChannels, words, dots);
+        for (int x = 0; x < ow; x++) {
             int cl = g.classOf()[y * ow + x];
             int full = g.full()[cl];
             int base = cl * outChannels;
@@ -258,14 +233,6 @@ public final class PackedBinaryConv {
             }
         }
         sink.row(b, y, dots);
-    }
-
-    private int popcount(long[] col, int a, int w) {
-        int pc = 0;
-        for (int i = 0; i < words; i++) {
-            pc += Long.bitCount(col[a + i] ^ weights[w + i]);
-        }
-        return pc;
     }
 
     /**
