@@ -1,7 +1,6 @@
 package org.qat4j.framework.infer;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,60 +41,9 @@ public final class Engine {
     private record Bound(String type, Step step) {
     }
 
-    /**
-     * An operation's result in up to three forms, each derived from another on first use: an ND4J array (for the
-     * ND4J operations), the same floats in a Java array (NCHW, for the fused epilogues: element access to ND4J's
-     * native memory through a buffer costs several times the arithmetic), and packed bits (for binary
-     * convolutions; only for {-1, +1} values).
-     */
-    private static final class Value {
-        INDArray nd;
-        float[] heap;
-        int[] shape;
-        PackedBits bits;
-
-        static Value of(INDArray nd) {
-            Value v = new Value();
-            v.nd = nd;
-            return v;
-        }
-
-        INDArray nd() {
-            if (nd == null) {
-                float[] data = heap != null ? heap : bits.unpack();
-                int[] s = heap != null ? shape : new int[] {bits.n(), bits.c(), bits.h(), bits.w()};
-                nd = Nd4j.createUninitialized(DataType.FLOAT, Arrays.stream(s).asLongStream().toArray());
-                nd.data().asNioFloat().put(data);
-            }
-            return nd;
-        }
-
-        float[] heap() {
-            if (heap == null) {
-                INDArray x = nd();
-                heap = new float[Math.toIntExact(x.length())];
-                contiguous(x).data().asNioFloat().get(heap);
-                shape = Arrays.stream(x.shape()).mapToInt(Math::toIntExact).toArray();
-            }
-            return heap;
-        }
-
-        int[] shape() {
-            heap();
-            return shape;
-        }
-
-        PackedBits bits() {
-            if (bits == null) {
-                int[] s = shape();
-                bits = PackedBits.pack(heap, null, s[0], s[1], s[2], s[3]);
-            }
-            return bits;
-        }
+    /** A binary block and the operation types it covers, for the profile. */
+    private record Fused(String type, FusedBinaryBlock block) {
     }
-
-    /** Element-wise operations fused into a packed convolution's epilogue, in order. */
-    private enum Stage { SCALE_SHIFT, ADD, RPRELU }
 
     private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
             .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.FIRST_LOOP)
@@ -128,9 +76,9 @@ public final class Engine {
         boolean[] covered = new boolean[ops.size() + 1];
         Map<Integer, Bound> fusedAt = new HashMap<>();
         for (int i = 1; i <= ops.size(); i++) {
-            Bound fused = covered[i] ? null : fusePackedConv(i, covered);
+            Fused fused = covered[i] ? null : fusePackedConv(i, covered);
             if (fused != null) {
-                fusedAt.put(((FusedConv) fused.step()).output(), fused);
+                fusedAt.put(fused.block().output(), new Bound(fused.type(), fused.block()::run));
             }
         }
         for (int i = 1; i <= ops.size(); i++) {
@@ -236,7 +184,7 @@ public final class Engine {
      * only it feeds and the sign quantizers reading their result as covered and returns the one step that computes
      * them all; else null.
      */
-    private Bound fusePackedConv(int v, boolean[] covered) {
+    private Fused fusePackedConv(int v, boolean[] covered) {
         Q4jModel.Op conv = op(v);
         if (!conv.type().equals("conv2d") || conv.inputs().size() != 1 || !isBinaryQuantize(index.get(conv.inputs()
                 .get(0)))) {
@@ -260,7 +208,7 @@ public final class Engine {
                 popcounts);
         covered[v] = true;
         StringBuilder type = new StringBuilder("conv2d (packed binary)");
-        List<Stage> stages = new ArrayList<>();
+        List<FusedBinaryBlock.Stage> stages = new ArrayList<>();
         List<float[][]> params = new ArrayList<>();
         int addend = -1;
         int tail = v;
@@ -268,14 +216,14 @@ public final class Engine {
             int next = consumers.get(tail).get(0);
             Q4jModel.Op op = op(next);
             if (op.type().equals("scale_shift")) {
-                stages.add(Stage.SCALE_SHIFT);
+                stages.add(FusedBinaryBlock.Stage.SCALE_SHIFT);
                 params.add(new float[][] {floats(op, "scale"), floats(op, "shift")});
             } else if (op.type().equals("rprelu")) {
                 float[] slopeMinusOne = floats(op, "slope");
                 for (int i = 0; i < slopeMinusOne.length; i++) {
                     slopeMinusOne[i] -= 1f;
                 }
-                stages.add(Stage.RPRELU);
+                stages.add(FusedBinaryBlock.Stage.RPRELU);
                 params.add(new float[][] {floats(op, "shift_in"), slopeMinusOne, floats(op, "shift_out")});
             } else if (op.type().equals("add") && op.inputs().size() == 2 && addend < 0) {
                 int other = index.get(op.inputs().get(op.inputs().get(0).equals(op(tail).name()) ? 1 : 0));
@@ -283,7 +231,7 @@ public final class Engine {
                     break;
                 }
                 addend = other;
-                stages.add(Stage.ADD);
+                stages.add(FusedBinaryBlock.Stage.ADD);
                 params.add(null);
             } else {
                 break;
@@ -310,110 +258,9 @@ public final class Engine {
             float[] shift = floats(op(packs.get(i)), "shift");
             shifts[i] = shift == null ? new float[outChannels] : shift;
         }
-        return new Bound(type.toString(), new FusedConv(kernel, index.get(conv.inputs().get(0)), alpha,
-                stages.toArray(Stage[]::new), params.toArray(float[][][]::new), addend, tail, keepFloats,
+        return new Fused(type.toString(), new FusedBinaryBlock(kernel, index.get(conv.inputs().get(0)), alpha,
+                stages.toArray(FusedBinaryBlock.Stage[]::new), params.toArray(float[][][]::new), addend, tail, keepFloats,
                 packs.stream().mapToInt(Integer::intValue).toArray(), shifts));
-    }
-
-    /**
-     * A packed binary convolution with its epilogue: {@code y = dot * a_o}, then each fused stage as its operation
-     * computes it, stored as floats where something reads them and packed as {@code sign(y + shift)} for each fused
-     * sign quantizer.
-     */
-    private record FusedConv(PackedBinaryConv kernel, int input, float[] alpha, Stage[] stages, float[][][] params,
-            int addend, int output, boolean keepFloats, int[] packs, float[][] shifts) implements Step {
-
-        @Override
-        public void run(Value[] values) {
-            PackedBits in = values[input].bits();
-            int n = in.n();
-            int o = kernel.outChannels();
-            int oh = kernel.outHeight(in.h());
-            int ow = kernel.outWidth(in.w());
-            int[] shape = {n, o, oh, ow};
-            float[] out = new float[n * o * oh * ow];
-            float[] add = null;
-            if (addend >= 0) {
-                add = values[addend].heap();
-                if (!Arrays.equals(values[addend].shape(), shape)) {
-                    throw new IllegalArgumentException("residual add of " + Arrays.toString(values[addend].shape())
-                            + " to " + Arrays.toString(shape));
-                }
-            }
-            int cw = PackedBits.wordsFor(o);
-            long[][] packed = new long[packs.length][n * oh * ow * cw];
-            float[] addIn = add;
-            kernel.apply(in, (b, y, dots) -> epilogue(b, y, dots, o, oh, ow, out, addIn, packed));
-            if (keepFloats) {
-                Value result = new Value();
-                result.heap = out;
-                result.shape = shape;
-                values[output] = result;
-            }
-            for (int q = 0; q < packs.length; q++) {
-                Value bits = new Value();
-                bits.bits = new PackedBits(packed[q], n, o, oh, ow);
-                values[packs[q]] = bits;
-            }
-        }
-
-        /** One output row: each channel's ow values through the stages in place, then packed. */
-        private void epilogue(int b, int y, int[] dots, int o, int oh, int ow, float[] out, float[] add,
-                long[][] packed) {
-            int cw = PackedBits.wordsFor(o);
-            long[][] word = new long[packs.length][ow * cw];
-            for (int c = 0; c < o; c++) {
-                int at = ((b * o + c) * oh + y) * ow;
-                float a = alpha[c];
-                for (int x = 0; x < ow; x++) {
-                    out[at + x] = dots[x * o + c] * a;
-                }
-                for (int s = 0; s < stages.length; s++) {
-                    float[][] p = params[s];
-                    switch (stages[s]) {
-                        case SCALE_SHIFT -> {
-                            float scale = p[0][c];
-                            float shift = p[1][c];
-                            for (int x = at; x < at + ow; x++) {
-                                float v = out[x] * scale;
-                                out[x] = v + shift;
-                            }
-                        }
-                        case ADD -> {
-                            for (int x = at; x < at + ow; x++) {
-                                out[x] += add[x];
-                            }
-                        }
-                        case RPRELU -> {
-                            float shiftIn = p[0][c];
-                            float slopeMinusOne = p[1][c];
-                            float shiftOut = p[2][c];
-                            for (int x = at; x < at + ow; x++) {
-                                float t = out[x] + shiftIn;
-                                float v = t + Math.min(t, 0f) * slopeMinusOne;
-                                out[x] = v + shiftOut;
-                            }
-                        }
-                        default -> throw new IllegalStateException();
-                    }
-                }
-                int w = c >>> 6;
-                for (int q = 0; q < packs.length; q++) {
-                    float shift = shifts[q][c];
-                    long[] words = word[q];
-                    for (int x = 0; x < ow; x++) {
-                        words[x * cw + w] |= PackedBits.negative(out[at + x] + shift) << (c & 63);
-                    }
-                }
-            }
-            for (int q = 0; q < packs.length; q++) {
-                System.arraycopy(word[q], 0, packed[q], (b * oh + y) * ow * cw, ow * cw);
-            }
-        }
-    }
-
-    private static INDArray contiguous(INDArray x) {
-        return x.isView() || x.ordering() != 'c' ? x.dup('c') : x;
     }
 
     private Step bind(Q4jModel.Op op, int v) {
