@@ -8,12 +8,10 @@ public final class ScalarRowPopcounts implements RowPopcounts {
 
     @Override
     public void popcounts(long[] col, int pixels, long[] weights, int outChannels, int words, int[] out) {
-        int x = 0;
-        for (; x + 2 <= pixels; x += 2) {
+        for (int x = 0; x + 2 <= pixels; x += 2) {
             int a0 = x * words;
             int a1 = a0 + words;
-            int o = 0;
-            for (; o + 2 <= outChannels; o += 2) {
+            for (int o = 0; o + 2 <= outChannels; o += 2) {
                 int w0 = o * words;
                 int w1 = w0 + words;
                 int p00 = 0;
@@ -35,14 +33,25 @@ public final class ScalarRowPopcounts implements RowPopcounts {
                 out[(x + 1) * outChannels + o] = p10;
                 out[(x + 1) * outChannels + o + 1] = p11;
             }
-            for (; o < outChannels; o++) {
-                out[x * outChannels + o] = popcount(col, a0, weights, o * words, words);
-                out[(x + 1) * outChannels + o] = popcount(col, a1, weights, o * words, words);
+        }
+        edges(col, pixels, weights, outChannels, words, out);
+    }
+
+    /**
+     * What 2x2 tiles leave: the last output channel when their number is odd, the last pixel when theirs is;
+     * shared with the vector loop.
+     */
+    static void edges(long[] col, int pixels, long[] weights, int outChannels, int words, int[] out) {
+        int evenPixels = pixels & ~1;
+        int evenChannels = outChannels & ~1;
+        if (evenChannels < outChannels) {
+            for (int x = 0; x < evenPixels; x++) {
+                out[x * outChannels + evenChannels] = popcount(col, x * words, weights, evenChannels * words, words);
             }
         }
-        for (; x < pixels; x++) {
+        if (evenPixels < pixels) {
             for (int o = 0; o < outChannels; o++) {
-                out[x * outChannels + o] = popcount(col, x * words, weights, o * words, words);
+                out[evenPixels * outChannels + o] = popcount(col, evenPixels * words, weights, o * words, words);
             }
         }
     }

@@ -18,12 +18,10 @@ public final class VectorRowPopcounts implements RowPopcounts {
     @Override
     public void popcounts(long[] col, int pixels, long[] weights, int outChannels, int words, int[] out) {
         int full = S.loopBound(words);
-        int x = 0;
-        for (; x + 2 <= pixels; x += 2) {
+        for (int x = 0; x + 2 <= pixels; x += 2) {
             int a0 = x * words;
             int a1 = a0 + words;
-            int o = 0;
-            for (; o + 2 <= outChannels; o += 2) {
+            for (int o = 0; o + 2 <= outChannels; o += 2) {
                 int w0 = o * words;
                 int w1 = w0 + words;
                 LongVector p00 = LongVector.zero(S);
@@ -57,24 +55,8 @@ public final class VectorRowPopcounts implements RowPopcounts {
                 out[(x + 1) * outChannels + o] = q10;
                 out[(x + 1) * outChannels + o + 1] = q11;
             }
-            for (; o < outChannels; o++) {
-                out[x * outChannels + o] = popcount(col, a0, weights, o * words, words);
-                out[(x + 1) * outChannels + o] = popcount(col, a1, weights, o * words, words);
-            }
         }
-        for (; x < pixels; x++) {
-            for (int o = 0; o < outChannels; o++) {
-                out[x * outChannels + o] = popcount(col, x * words, weights, o * words, words);
-            }
-        }
-    }
-
-    private static int popcount(long[] col, int a, long[] weights, int w, int words) {
-        int pc = 0;
-        for (int i = 0; i < words; i++) {
-            pc += Long.bitCount(col[a + i] ^ weights[w + i]);
-        }
-        return pc;
+        ScalarRowPopcounts.edges(col, pixels, weights, outChannels, words, out);
     }
 
     @Override
