@@ -27,10 +27,11 @@ import org.qat4j.framework.export.Q4jModel;
  * are {-a_o, +a_o} per output channel runs as XNOR/popcount over packed bits ({@link PackedBinaryConv}); the
  * element-wise operations that only it feeds (batch norm's scale and shift, a residual add, RPReLU) are fused into
  * its epilogue, which also packs the signs for the sign quantizers that read the result, so a binary block makes
- * one pass over memory. Sign quantizers produce packed bits, not floats. Every other operation runs the same
- * ND4J/libnd4j operation, with the same arguments, that the qat4j or DL4J layer runs at inference; the fused
- * epilogue repeats those operations' float arithmetic step by step (each product and sum rounded to float in the
- * same order), so the engine's binary activations equal DL4J's exactly.
+ * one pass over memory. Sign quantizers produce packed bits, not floats. Batch norm's scale and shift and average
+ * pooling run on Java arrays; every other operation runs the same ND4J/libnd4j operation, with the same arguments,
+ * that the qat4j or DL4J layer runs at inference. Whatever runs in Java repeats the float arithmetic of the ND4J
+ * operation it replaces step by step (each product and sum rounded to float in the same order), so the engine's
+ * binary activations equal DL4J's exactly.
  */
 public final class Engine {
 
