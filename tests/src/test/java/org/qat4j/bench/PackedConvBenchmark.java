@@ -66,7 +66,7 @@ public class PackedConvBenchmark {
                 weights[i] = r.nextBoolean() ? 1 : -1;
             }
             kernel = new PackedBinaryConv(PackedBinaryConv.packWeights(weights, c, c, 3, 3), c, c, 3, 3, 1, 1);
-            packed = PackedBinaryConv.packActivations(signs, BATCH, c, hw, hw);
+            packed = PackedBits.pack(signs, null, BATCH, c, hw, hw);
             alpha = new float[c];
             java.util.Arrays.fill(alpha, 0.5f);
             result = new float[BATCH * c * hw * hw];

@@ -257,9 +257,4 @@ public final class PackedBinaryConv {
             }
         }
     }
-
-    /** Packs the signs of NCHW values (bit set where the value is negative) into NHWC words. */
-    public static PackedBits packActivations(float[] nchw, int n, int c, int h, int w) {
-        return PackedBits.pack(nchw, null, n, c, h, w);
-    }
 }

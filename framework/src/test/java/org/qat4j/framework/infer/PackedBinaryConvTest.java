@@ -60,7 +60,7 @@ class PackedBinaryConvTest {
         float[] wt = signs(r, o * c * k * k);
         PackedBinaryConv conv = new PackedBinaryConv(PackedBinaryConv.packWeights(wt, o, c, k, k), o, c, k, k, stride,
                 pad);
-        int[] got = conv.apply(PackedBinaryConv.packActivations(x, n, c, h, w));
+        int[] got = conv.apply(PackedBits.pack(x, null, n, c, h, w));
         assertArrayEquals(reference(x, n, c, h, w, wt, o, k, stride, pad), got);
     }
 
