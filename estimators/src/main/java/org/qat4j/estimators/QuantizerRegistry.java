@@ -14,6 +14,7 @@ import org.qat4j.estimators.integer.LsqQuantizer;
 import org.qat4j.estimators.multibit.DualBinarizer;
 import org.qat4j.estimators.multibit.LmbBinarizer;
 import org.qat4j.estimators.multibit.PartialBinarizer;
+import org.qat4j.estimators.multibit.RowCentredBinarizer;
 import org.qat4j.estimators.multibit.TriLmTernarizer;
 import org.qat4j.estimators.multibit.TwnTernarizer;
 import org.qat4j.estimators.scaling.LearnedScaling;
@@ -102,6 +103,10 @@ public final class QuantizerRegistry {
         quantizer("pb", "partial binarization (PB-LLM): salient tails at 8 bits, rest binary",
                 s -> new PartialBinarizer(s.getDouble("fraction", 0.1), s.getInt("axis", 0)),
                 new Param("fraction", "0.1", "salient fraction r in [0, 1]"), new Param("axis", "0", AXIS));
+        quantizer("bibert", "BiBERT row-centred binarizer: rowmean|W| sign(W - rowmean(W)), detached",
+                s -> new RowCentredBinarizer(s.getDouble("clip", 1.0), s.getInt("axis", 0)),
+                new Param("clip", "1.0", "STE clip c >= 0 on the centred weights; inf gives the identity backward"),
+                new Param("axis", "0", AXIS));
         quantizer("twn", "ternary weight networks: Delta = 0.7 mean|W|", s -> new TwnTernarizer(
                 s.getInt("axis", Nd.PER_TENSOR)), new Param("axis", "-1", AXIS));
         quantizer("trilm", "Spectra TriLM ternary: gamma clamp(round(W/gamma), -1, 1)", s -> new TriLmTernarizer());

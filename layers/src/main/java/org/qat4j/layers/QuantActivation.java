@@ -3,12 +3,14 @@ package org.qat4j.layers;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.qat4j.estimators.Quantizer;
 import org.qat4j.estimators.sign.ApproxSignEstimator;
 import org.qat4j.layers.impl.QuantActivationLayer;
 import org.qat4j.layers.impl.QuantizedLayerImpl;
 import org.qat4j.layers.params.ParamEntry;
+import org.qat4j.layers.sequence.Sequences;
 
 /**
  * Activation quantization as a layer of its own, with an optional learnable per-channel threshold.
@@ -17,6 +19,9 @@ import org.qat4j.layers.params.ParamEntry;
  *   dL/dx = Q'(x + beta) g,   dL/dbeta_c = sum_{n,h,w} Q'(x + beta) g
  * </pre>
  * With {@link ApproxSignEstimator} and the threshold this is ReActNet's RSign ({@link #rsign()}).
+ * Input [N, C], NCHW [N, C, H, W] or a sequence [N, C, L] (recurrent NCW input, quantized as [N, C, L, 1]:
+ * channels on axis 1, the sum above over n and l); the output has the input's shape, the padding mask passes
+ * through.
  */
 public class QuantActivation extends ChannelLayer implements Quantizing {
 
@@ -71,6 +76,23 @@ public class QuantActivation extends ChannelLayer implements Quantizing {
         }
         QuantizedLayer.addQuantizerParams(out, QuantizedLayer.INPUT_QUANT_PREFIX, quantizer, new long[] {1, nIn});
         return out;
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        if (inputType.getType() == InputType.Type.RNN) {
+            return Sequences.recurrent(this, inputType);
+        }
+        return super.getOutputType(layerIndex, inputType);
+    }
+
+    @Override
+    public void setNIn(InputType inputType, boolean override) {
+        if (inputType.getType() == InputType.Type.RNN) {
+            super.setNIn(InputType.feedForward(Sequences.recurrent(this, inputType).getSize()), override);
+        } else {
+            super.setNIn(inputType, override);
+        }
     }
 
     @Override

@@ -35,6 +35,10 @@ import org.qat4j.estimators.scaling.XnorScaling;
 import org.qat4j.estimators.schedule.CosineRampSchedule;
 import org.qat4j.estimators.sign.ReSteEstimator;
 import org.qat4j.estimators.sign.SteEstimator;
+import org.qat4j.layers.sequence.FirstTokenPooling;
+import org.qat4j.layers.sequence.LayerNorm;
+import org.qat4j.layers.sequence.PositionEmbedding;
+import org.qat4j.layers.sequence.TokenEmbedding;
 
 /** JSON round trips of every layer configuration; save/load with updater state; identical continued training. */
 class SerializationTest {
@@ -141,6 +145,76 @@ class SerializationTest {
         assertEquals(s1, back.getLayer(4).getParam("wqS1"));
         assertEquals(net.getLayer(1).getParam(NativeBatchNorm.MEAN_KEY),
                 back.getLayer(1).getParam(NativeBatchNorm.MEAN_KEY));
+    }
+
+    /** A BERT-like classifier over token ids: every sequence layer, binarized as in BiBERT where it applies. */
+    static MultiLayerConfiguration sequenceLayers(WorkspaceMode mode) {
+        return new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT).updater(new Adam(1e-2))
+                .weightInit(WeightInit.XAVIER).trainingWorkspaceMode(mode).inferenceWorkspaceMode(mode).list()
+                .layer(new TokenEmbedding.Builder().vocabularySize(11).nOut(8).weightQuantizer("bibert", Map.of())
+                        .build())
+                .layer(new PositionEmbedding.Builder().build())
+                .layer(new LayerNorm.Builder().build())
+                .layer(new QuantDense.Builder().nOut(8).activation(Activation.GELU).weightQuantizer("bibert", Map.of())
+                        .inputQuantizer(new SteEstimator()).build())
+                .layer(new QuantActivation.Builder().quantizer(new LsqQuantizer(4, true, true)).build())
+                .layer(new LayerNorm.Builder().eps(1e-6).build())
+                .layer(new FirstTokenPooling.Builder().build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
+                        .nOut(3).build())
+                .setInputType(InputType.recurrent(1, 6)).build();
+    }
+
+    /** Token ids [n, 6] with a padding mask (example i has 6 - i % 4 tokens) and labels. */
+    static DataSet tokens(long seed, int n) {
+        java.util.Random r = new java.util.Random(seed);
+        INDArray ids = Nd4j.zeros(DataType.FLOAT, n, 6);
+        INDArray mask = Nd4j.zeros(DataType.FLOAT, n, 6);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, n, 3);
+        for (int i = 0; i < n; i++) {
+            for (int l = 0; l < 6 - i % 4; l++) {
+                ids.putScalar(i, l, 1 + r.nextInt(10));
+                mask.putScalar(i, l, 1);
+            }
+            y.putScalar(i, i % 3, 1);
+        }
+        return new DataSet(ids, y, mask, null);
+    }
+
+    @Test
+    void sequenceLayersRoundTripThroughJson() {
+        MultiLayerConfiguration conf = sequenceLayers(WorkspaceMode.ENABLED);
+        String json = conf.toJson();
+        MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(json);
+        assertEquals(json, back.toJson());
+        assertEquals(conf, back);
+        assertTrue(json.contains("org.qat4j.layers.sequence.TokenEmbedding") && json.contains("RowCentredBinarizer")
+                && json.contains("\"maxLength\" : 6"), json);
+    }
+
+    @Test
+    void sequenceLayersSaveAndLoadWithIdenticalContinuedTraining() throws Exception {
+        for (WorkspaceMode mode : new WorkspaceMode[] {WorkspaceMode.ENABLED, WorkspaceMode.NONE}) {
+            MultiLayerNetwork net = new MultiLayerNetwork(sequenceLayers(mode));
+            net.init();
+            for (int i = 0; i < 3; i++) {
+                net.fit(tokens(i, 8));
+            }
+            File file = dir.resolve("sequence-" + mode + ".zip").toFile();
+            ModelSerializer.writeModel(net, file, true);
+            MultiLayerNetwork back = ModelSerializer.restoreMultiLayerNetwork(file, true);
+
+            DataSet test = tokens(99, 5);
+            assertEquals(net.output(test.getFeatures(), false, test.getFeaturesMaskArray(), null),
+                    back.output(test.getFeatures(), false, test.getFeaturesMaskArray(), null));
+            assertEquals(net.params(), back.params());
+            assertEquals(net.getUpdater().getStateViewArray(), back.getUpdater().getStateViewArray());
+            for (int i = 10; i < 13; i++) {
+                net.fit(tokens(i, 8));
+                back.fit(tokens(i, 8));
+            }
+            assertEquals(net.params(), back.params(), "continued training diverged (" + mode + ")");
+        }
     }
 
     @Test

@@ -78,7 +78,7 @@ class CliProcessTest {
     /** A distilled recipe trains from a teacher named on the command line; teacher mistakes are one line. */
     @Test
     void distillationFromTheCommandLine() throws Exception {
-        String teacher = TinyTeacher.get().toString();
+        String teacher = TinyTeacher.get("fmnist-resnet-fp32").toString();
         Path out = dir.resolve("kd");
         Qat4jProcess.Run r = qat4j("train", "--recipe", "fmnist-resnet-reste-kd", "--teacher", teacher, "--out",
                 out.toString(), "--epochs", "1", "--train-limit", "64", "--test-limit", "32", "--set", "width=8",

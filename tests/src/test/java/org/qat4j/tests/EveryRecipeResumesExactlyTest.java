@@ -21,6 +21,7 @@ import org.qat4j.framework.recipe.Recipe;
 import org.qat4j.framework.recipe.Recipes;
 import org.qat4j.framework.train.Trainer;
 import org.qat4j.recipes.FmnistResNet;
+import org.qat4j.recipes.SpamTransformer;
 
 /**
  * Exact resume for every shipped recipe, whatever state its quantizers keep (LSQ and FDB initialise on their first
@@ -47,6 +48,9 @@ class EveryRecipeResumesExactlyTest {
                 "testLimit", "32"));
         if (r instanceof FmnistResNet) {
             settings.putAll(Map.of("width", "8", "blocks", "1"));
+        }
+        if (r instanceof SpamTransformer) {
+            settings.putAll(TinyTeacher.TINY_TRANSFORMER);
         }
         r.hyperparameters().setAll(settings);
         return r;

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.qat4j.framework.data.EpochBatches;
-import org.qat4j.framework.data.LabeledImages;
+import org.qat4j.framework.data.LabeledExamples;
 import org.qat4j.framework.export.Exporter;
 import org.qat4j.framework.export.Q4jFile;
 import org.qat4j.framework.export.Q4jModel;
@@ -27,6 +27,7 @@ import org.qat4j.framework.recipe.Recipes;
 import org.qat4j.framework.train.CheckpointStore;
 import org.qat4j.framework.train.Trainer;
 import org.qat4j.recipes.FmnistResNet;
+import org.qat4j.recipes.SpamTransformer;
 
 /**
  * Every exportable recipe, trained briefly, exported and run by the engine on 200 real test images: the binary
@@ -50,13 +51,17 @@ class ExportAndInferTest {
         if (r instanceof FmnistResNet) {
             settings.putAll(Map.of("width", "8", "blocks", "1"));
         }
+        if (r instanceof SpamTransformer) {
+            settings.putAll(TinyTeacher.TINY_TRANSFORMER);
+        }
         r.hyperparameters().setAll(settings);
         TinyTeacher.teach(r);
         Path run = tmp.resolve(name);
         new Trainer(new Trainer.Options(run, null, 0, 1, 100, false),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).start(r);
         ComputationGraph net = CheckpointStore.open(run).model();
-        if (name.equals("fmnist-resnet-dl4j-fp32")) {
+        // the engine runs CNNs; the encoder's layers are not in the .q4j format yet
+        if (name.equals("fmnist-resnet-dl4j-fp32") || r instanceof SpamTransformer) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Exporter.export(net, r.inputTypes()[0], Map.of()));
             assertTrue(e.getMessage().contains("cannot be exported"), e.getMessage());
@@ -71,9 +76,9 @@ class ExportAndInferTest {
                 && !name.endsWith("fp8") && !name.endsWith("lmb2") && !name.endsWith("fdb");
         assertTrue(!binary || engine.packedConvolutions() > 0, name + ": binary convolutions run on packed bits");
 
-        LabeledImages test = r.loadData(null).test();
+        LabeledExamples test = r.loadData(null).test();
         int[] rows = java.util.stream.IntStream.range(0, test.size()).toArray();
-        INDArray x = EpochBatches.examples(test, rows).getFeatures();
+        INDArray x = test.batch(rows).getFeatures();
         Map<String, INDArray> ours = engine.run(x);
         Map<String, INDArray> dl4j = net.feedForward(x, false);
         for (Q4jModel.Op op : model.ops()) {

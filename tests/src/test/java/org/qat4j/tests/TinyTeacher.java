@@ -6,40 +6,52 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.qat4j.framework.recipe.Recipe;
 import org.qat4j.framework.recipe.Recipes;
 import org.qat4j.framework.recipe.TeacherSettings;
 import org.qat4j.framework.train.Trainer;
+import org.qat4j.recipes.SpamTransformer;
 
 /**
- * A teacher for the distilled recipes in tests: a one-epoch FP32 ResNet of width 8 on 64 images, trained once per
- * JVM (logits taps need no matching width).
+ * Teachers for the distilled recipes in tests, each trained once per JVM: a one-epoch FP32 ResNet of width 8 on 64
+ * images for the Fashion-MNIST students (logits taps need no matching width), and a one-epoch FP32 encoder of the
+ * tiny shape {@link #TINY_TRANSFORMER} on 64 messages for the SpamAssassin students (their q, k, v and hidden taps
+ * need the student's shape).
  */
 final class TinyTeacher {
 
-    private static Path dir;
+    /** The encoder shape of the SpamAssassin recipes in tests. */
+    static final Map<String, String> TINY_TRANSFORMER = Map.of("layers", "1", "hidden", "16", "heads", "2", "ffn",
+            "32", "maxLength", "32", "vocabSize", "256");
+
+    private static final Map<String, Path> TEACHERS = new HashMap<>();
 
     private TinyTeacher() {
     }
 
-    static synchronized Path get() throws IOException {
+    static synchronized Path get(String recipe) throws IOException {
+        Path dir = TEACHERS.get(recipe);
         if (dir == null) {
-            Path d = Files.createTempDirectory("qat4j-teacher").resolve("fmnist-resnet-fp32");
-            Recipe r = Recipes.create("fmnist-resnet-fp32");
-            r.hyperparameters().setAll(Map.of("epochs", "1", "batchSize", "32", "trainLimit", "64", "testLimit", "32",
-                    "width", "8", "blocks", "1"));
-            new Trainer(new Trainer.Options(d, null, 0, 1, 100, false),
+            dir = Files.createTempDirectory("qat4j-teacher").resolve(recipe);
+            Recipe r = Recipes.create(recipe);
+            Map<String, String> settings = new HashMap<>(Map.of("epochs", "1", "batchSize", "32", "trainLimit", "64",
+                    "testLimit", "32"));
+            settings.putAll(r instanceof SpamTransformer ? TINY_TRANSFORMER : Map.of("width", "8", "blocks", "1"));
+            r.hyperparameters().setAll(settings);
+            new Trainer(new Trainer.Options(dir, null, 0, 1, 100, false),
                     new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).start(r);
-            dir = d;
+            TEACHERS.put(recipe, dir);
         }
         return dir;
     }
 
-    /** Points a distilled recipe at the tiny teacher; other recipes are left alone. */
+    /** Points a distilled recipe at the tiny teacher of its family; other recipes are left alone. */
     static Recipe teach(Recipe r) throws IOException {
         if (r.distillation() != null) {
-            r.hyperparameters().set(TeacherSettings.TEACHER, get().toString());
+            r.hyperparameters().set(TeacherSettings.TEACHER, get(r instanceof SpamTransformer ? "spam-bert-fp32"
+                    : "fmnist-resnet-fp32").toString());
         }
         return r;
     }

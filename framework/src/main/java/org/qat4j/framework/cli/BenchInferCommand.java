@@ -49,8 +49,8 @@ final class BenchInferCommand implements Command {
         ComputationGraph net = opened.checkpoint().model();
         int repeats = InferCommand.positive(line, "repeats", 7);
         LabeledImages test = FashionMnist.load(null).test();
-        INDArray one = EpochBatches.examples(test, new int[] {0}).getFeatures();
-        INDArray batch = EpochBatches.examples(test, java.util.stream.IntStream.range(0, 64).toArray()).getFeatures();
+        INDArray one = test.batch(new int[] {0}).getFeatures();
+        INDArray batch = test.batch(java.util.stream.IntStream.range(0, 64).toArray()).getFeatures();
         Consumer<INDArray> ours = engine::output;
         Consumer<INDArray> dl4j = x -> net.output(false, x);
         double[][] latency = alternate(ours, dl4j, one, 20, repeats);

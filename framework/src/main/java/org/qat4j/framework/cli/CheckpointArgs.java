@@ -19,6 +19,7 @@ final class CheckpointArgs {
         CheckpointStore.Loaded loaded = CheckpointStore.open(Path.of(arg));
         Recipe recipe = Recipes.create(loaded.state().recipe);
         recipe.hyperparameters().setAll(loaded.state().hyperparameters);
+        recipe.restoreDerivedState(loaded.state().derivedState);
         return new Opened(loaded, recipe);
     }
 }

@@ -29,10 +29,10 @@ final class EvalCommand implements Command {
         return new Options()
                 .addOption(Option.builder().longOpt("checkpoint").hasArg().argName("PATH").required()
                         .desc("checkpoint directory, its model.zip, or a run directory (newest checkpoint)").build())
-                .addOption(Option.builder().longOpt("data-dir").hasArg().argName("DIR").desc("Fashion-MNIST directory")
+                .addOption(Option.builder().longOpt("data-dir").hasArg().argName("DIR").desc("the recipe's data directory")
                         .build())
                 .addOption(Option.builder().longOpt("test-limit").hasArg().argName("N")
-                        .desc("evaluate on the first N test images").build())
+                        .desc("evaluate on the first N test examples").build())
                 .addOption(Option.builder().longOpt("per-class").desc("precision, recall and F1 of every class, "
                         + "and the confusion matrix").build());
     }
@@ -47,19 +47,19 @@ final class EvalCommand implements Command {
         String data = line.getOptionValue("data-dir");
         Recipe.Data d = recipe.loadData(data == null ? null : Path.of(data));
         Evaluation eval = Trainer.evaluation(opened.checkpoint().model(), d.test(), recipe.batchSize.get());
-        out.printf(Locale.ROOT, "%s (%s, epoch %d): test accuracy %.4f on %d images from %s%n",
+        out.printf(Locale.ROOT, "%s (%s, epoch %d): test accuracy %.4f%s on %d %s from %s%n",
                 opened.checkpoint().path(), recipe.name(), opened.checkpoint().state().epoch, eval.accuracy(),
-                d.test().size(), d.source());
+                Trainer.positiveF1(eval, d.test()), d.test().size(), d.test().unit(), d.source());
         if (line.hasOption("per-class")) {
-            printPerClass(eval, d.test().classNames(), out);
+            printPerClass(eval, d.test().classNames(), d.test().unit(), out);
         }
         return Qat4j.OK;
     }
 
-    private static void printPerClass(Evaluation eval, List<String> names, PrintStream out) {
+    private static void printPerClass(Evaluation eval, List<String> names, String unit, PrintStream out) {
         int width = Math.max("macro average".length(), names.stream().mapToInt(String::length).max().orElse(0));
         String row = "%-" + width + "s  %9s  %9s  %9s  %6s%n";
-        out.printf(Locale.ROOT, row, "class", "precision", "recall", "F1", "images");
+        out.printf(Locale.ROOT, row, "class", "precision", "recall", "F1", unit);
         int total = 0;
         for (int c = 0; c < names.size(); c++) {
             out.printf(Locale.ROOT, row, names.get(c), f4(eval.precision(c)), f4(eval.recall(c)), f4(eval.f1(c)),

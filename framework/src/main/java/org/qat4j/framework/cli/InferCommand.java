@@ -75,7 +75,7 @@ final class InferCommand implements Command {
         long start = System.nanoTime();
         for (int from = 0; from < test.size(); from += batch) {
             int[] rows = java.util.stream.IntStream.range(from, Math.min(from + batch, test.size())).toArray();
-            DataSet ds = EpochBatches.examples(test, rows);
+            DataSet ds = test.batch(rows);
             eval.eval(ds.getLabels(), engine.output(ds.getFeatures()));
         }
         double secs = (System.nanoTime() - start) / 1e9;

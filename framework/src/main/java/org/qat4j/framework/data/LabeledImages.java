@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -16,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * other data is caught.
  */
 public record LabeledImages(INDArray pixels, int[] labels, int height, int width, List<String> classNames,
-        String fingerprint) {
+        String fingerprint) implements LabeledExamples {
 
     public LabeledImages {
         classNames = List.copyOf(classNames);
@@ -71,15 +72,28 @@ public record LabeledImages(INDArray pixels, int[] labels, int height, int width
         return HexFormat.of().formatHex(md.digest());
     }
 
-    public int classes() {
-        return classNames.size();
-    }
-
+    @Override
     public int size() {
         return labels.length;
     }
 
-    /** The first {@code n} examples (all when n is 0 or larger than the set). */
+    @Override
+    public String unit() {
+        return "images";
+    }
+
+    /** Features [b, 1, H, W], one-hot labels [b, classes], no mask. */
+    @Override
+    public DataSet batch(int[] rows) {
+        INDArray x = Nd4j.pullRows(pixels, 1, rows).reshape(rows.length, 1, height, width);
+        INDArray y = Nd4j.zeros(pixels.dataType(), rows.length, classes());
+        for (int i = 0; i < rows.length; i++) {
+            y.putScalar(i, labels[rows[i]], 1.0);
+        }
+        return new DataSet(x, y);
+    }
+
+    @Override
     public LabeledImages limit(int n) {
         if (n <= 0 || n >= size()) {
             return this;

@@ -5,13 +5,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.qat4j.framework.data.ImageAugmentation;
-import org.qat4j.framework.data.LabeledImages;
+import org.qat4j.framework.data.LabeledExamples;
 
 /**
  * A training recipe in plain Java: the model, the data, the optimiser and its schedule, the number of epochs,
@@ -85,13 +86,27 @@ public abstract class Recipe {
         return null;
     }
 
+    /**
+     * What the recipe derived from its training data and the model depends on, such as a tokenizer's vocabulary,
+     * as named texts; empty by default. Read after {@link #loadData}, saved in every checkpoint, and handed back
+     * through {@link #restoreDerivedState} before {@code loadData} when the run resumes or a checkpoint is evaluated,
+     * so that they see the data exactly as the run did.
+     */
+    public Map<String, String> derivedState() {
+        return Map.of();
+    }
+
+    /** Takes back what {@link #derivedState} gave; the next {@link #loadData} uses it instead of deriving it anew. */
+    public void restoreDerivedState(Map<String, String> state) {
+    }
+
     /** The model's input types, for summaries. */
     public abstract org.deeplearning4j.nn.conf.inputs.InputType[] inputTypes();
 
     /** The training and evaluation sets, and the random transforms applied to training batches. */
-    public record Data(String source, LabeledImages train, LabeledImages test, ImageAugmentation augmentation) {
+    public record Data(String source, LabeledExamples train, LabeledExamples test, ImageAugmentation augmentation) {
 
-        public Data(String source, LabeledImages train, LabeledImages test) {
+        public Data(String source, LabeledExamples train, LabeledExamples test) {
             this(source, train, test, ImageAugmentation.NONE);
         }
     }

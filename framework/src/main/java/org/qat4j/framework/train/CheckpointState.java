@@ -45,6 +45,8 @@ public class CheckpointState {
     public String testData;
     public String dataDescription;
     public Map<String, String> hyperparameters = new LinkedHashMap<>();
+    /** {@link org.qat4j.framework.recipe.Recipe#derivedState()} of the run (a vocabulary); empty for most recipes. */
+    public Map<String, String> derivedState = new LinkedHashMap<>();
     /** {@code params sha256} of the teacher a distilled run learns from; null for other runs. */
     public String teacherParams;
     public int epoch;
@@ -67,8 +69,8 @@ public class CheckpointState {
         if (formatVersion != 1) {
             return "unsupported checkpoint format " + formatVersion;
         }
-        if (recipe == null || hyperparameters == null || history == null) {
-            return "recipe, hyperparameters or history missing";
+        if (recipe == null || hyperparameters == null || history == null || derivedState == null) {
+            return "recipe, hyperparameters, derived state or history missing";
         }
         if (epoch < 0 || batch < 0 || iteration < 0 || epochLossCount < 0 || epochSeen < 0 || epochCorrect < 0
                 || epochCorrect > epochSeen) {

@@ -50,6 +50,14 @@ final class Distilling {
                     + "directory, checkpoint directory or model.zip)");
         }
         Teacher teacher = Teacher.open(path, d.teacherTaps());
+        for (Map.Entry<String, String> e : recipe.derivedState().entrySet()) {
+            String theirs = teacher.derivedState().get(e.getKey());
+            if (theirs != null && !theirs.equals(e.getValue())) {
+                throw new IllegalArgumentException("the teacher " + path + " was trained with another " + e.getKey()
+                        + " than recipe " + recipe.name() + " derives from its data: their inputs would not mean "
+                        + "the same");
+            }
+        }
         if (newRun && recipe.hyperparameters().values().containsKey(TeacherSettings.TEACHER)) {
             recipe.hyperparameters().set(TeacherSettings.TEACHER, path.toString());
         }
@@ -69,7 +77,7 @@ final class Distilling {
     private void check(ComputationGraph student, INDArray example) {
         INDArray[] t;
         try {
-            t = teacher.taps(example);
+            t = teacher.taps(example, null);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("the teacher (" + teacher.describe() + ") cannot take the student's "
                     + "input of shape " + Arrays.toString(example.shape()) + ": " + e.getMessage());
@@ -107,13 +115,14 @@ final class Distilling {
 
     /** The minibatch with the teacher's taps as the labels of the distillation outputs, after the task labels. */
     MultiDataSet batch(DataSet ds) {
-        INDArray[] taps = teacher.taps(ds.getFeatures());
+        INDArray[] masks = ds.getFeaturesMaskArray() == null ? null : new INDArray[] {ds.getFeaturesMaskArray()};
+        INDArray[] taps = teacher.taps(ds.getFeatures(), masks);
         INDArray[] labels = new INDArray[1 + tapOf.length];
         labels[0] = ds.getLabels();
         for (int i = 0; i < tapOf.length; i++) {
             labels[i + 1] = taps[tapOf[i]];
         }
-        return new MultiDataSet(new INDArray[] {ds.getFeatures()}, labels);
+        return new MultiDataSet(new INDArray[] {ds.getFeatures()}, labels, masks, null);
     }
 
     String describe() {

@@ -31,6 +31,7 @@ public final class Teacher {
 
     private final Path checkpoint;
     private final String recipe;
+    private final Map<String, String> derivedState;
     private final String paramsSha256;
     private final ComputationGraph taps;
     private final List<Tap> tapList = new ArrayList<>();
@@ -38,6 +39,7 @@ public final class Teacher {
     private Teacher(CheckpointStore.Loaded loaded, List<String> tapNames) {
         this.checkpoint = loaded.path();
         this.recipe = loaded.state().recipe;
+        this.derivedState = loaded.state().derivedState;
         ComputationGraph net = loaded.model();
         this.paramsSha256 = ParamsHash.of(net);
         ComputationGraphConfiguration conf = net.getConfiguration().clone();
@@ -92,6 +94,11 @@ public final class Teacher {
         return checkpoint;
     }
 
+    /** What the teacher's recipe derived from its training data (a vocabulary), as its checkpoint recorded. */
+    public Map<String, String> derivedState() {
+        return derivedState;
+    }
+
     public String recipe() {
         return recipe;
     }
@@ -120,9 +127,12 @@ public final class Teacher {
         return out;
     }
 
-    /** The tap activations for a batch, in the order of the names the teacher was opened with. */
-    public INDArray[] taps(INDArray features) {
-        INDArray[] outs = taps.output(false, features);
+    /**
+     * The tap activations for a batch, in the order of the names the teacher was opened with; {@code masks} are the
+     * features masks of padded sequences, or null.
+     */
+    public INDArray[] taps(INDArray features, INDArray[] masks) {
+        INDArray[] outs = taps.output(false, new INDArray[] {features}, masks);
         INDArray[] result = new INDArray[tapList.size()];
         for (int i = 0; i < result.length; i++) {
             Tap t = tapList.get(i);

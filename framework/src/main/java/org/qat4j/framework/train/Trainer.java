@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -23,7 +24,7 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.qat4j.framework.Version;
 import org.qat4j.framework.data.EpochBatches;
-import org.qat4j.framework.data.LabeledImages;
+import org.qat4j.framework.data.LabeledExamples;
 import org.qat4j.framework.plot.Figures;
 import org.qat4j.framework.recipe.Recipe;
 import org.qat4j.framework.recipe.Recipes;
@@ -90,13 +91,14 @@ public final class Trainer {
             state.testData = data.test().fingerprint();
             state.dataDescription = describe(data);
             state.hyperparameters = recipe.hyperparameters().values();
+            state.derivedState = new LinkedHashMap<>(recipe.derivedState());
             state.teacherParams = distilling == null ? null : distilling.teacher().paramsSha256();
             return run(recipe, data, net, null, state, store, distilling, initialised);
         }
     }
 
     private static INDArray firstExample(Recipe.Data data) {
-        return EpochBatches.examples(data.train(), new int[] {0}).getFeatures();
+        return data.train().batch(new int[] {0}).getFeatures();
     }
 
     /**
@@ -131,6 +133,7 @@ public final class Trainer {
             }
             Recipe recipe = Recipes.create(loaded.state().recipe);
             recipe.hyperparameters().setAll(loaded.state().hyperparameters);
+            recipe.restoreDerivedState(loaded.state().derivedState);
             Recipe.Data data = recipe.loadData(options.dataDir());
             CheckpointState state = loaded.state();
             if (state.trainData != null && (!state.trainData.equals(data.train().fingerprint())
@@ -168,7 +171,8 @@ public final class Trainer {
     }
 
     private static String describe(Recipe.Data data) {
-        return data.train().size() + " train / " + data.test().size() + " test images from " + data.source();
+        return data.train().size() + " train / " + data.test().size() + " test " + data.train().unit() + " from "
+                + data.source();
     }
 
     private CheckpointStore store(Recipe recipe) {
@@ -219,7 +223,8 @@ public final class Trainer {
                     net.getConfiguration().setEpochCount(epoch);
                     run.trainEpoch(new EpochBatches(data.train(), batchSize, run.seed, epoch, data.augmentation()),
                             metrics, stop);
-                    double accuracy = evaluate(net, data.test(), batchSize);
+                    Evaluation eval = evaluation(net, data.test(), batchSize);
+                    double accuracy = eval.accuracy();
                     CheckpointState.EpochRecord r = state.closeEpoch(accuracy);
                     metrics.row(epoch, state.iteration, learningRate(net), r.trainLoss, r.trainAccuracy, accuracy,
                             Double.NaN, run.flips.flipRatio());
@@ -229,10 +234,10 @@ public final class Trainer {
                         state.bestCheckpoint = String.format("ckpt-%012d", state.iteration);
                     }
                     run.checkpoint();
-                    log.line(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f%s, test accuracy %.4f%s",
+                    log.line(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f%s, test accuracy %.4f%s%s",
                             epoch + 1, run.epochs, r.trainLoss, Double.isNaN(r.trainAccuracy) ? ""
                             : String.format(Locale.ROOT, ", train accuracy %.4f", r.trainAccuracy), accuracy,
-                            best ? " (best)" : ""));
+                            positiveF1(eval, data.test()), best ? " (best)" : ""));
                     curves(state);
                 }
             }
@@ -384,13 +389,11 @@ public final class Trainer {
         }
     }
 
-    /** Accuracy on a data set, in minibatches, inference mode. */
-    public static double evaluate(ComputationGraph net, LabeledImages data, int batchSize) {
-        return evaluation(net, data, batchSize).accuracy();
-    }
-
-    /** DL4J's classification evaluation (per-class precision, recall, F1, confusion matrix) on a data set. */
-    public static Evaluation evaluation(ComputationGraph net, LabeledImages data, int batchSize) {
+    /**
+     * DL4J's classification evaluation (per-class precision, recall, F1, confusion matrix) on a data set, in
+     * minibatches, inference mode, with the features mask of padded examples.
+     */
+    public static Evaluation evaluation(ComputationGraph net, LabeledExamples data, int batchSize) {
         Evaluation eval = new Evaluation(data.classNames());
         for (int from = 0; from < data.size(); from += batchSize) {
             int to = Math.min(from + batchSize, data.size());
@@ -398,11 +401,21 @@ public final class Trainer {
             for (int i = 0; i < rows.length; i++) {
                 rows[i] = from + i;
             }
-            DataSet ds = EpochBatches.examples(data, rows);
+            DataSet ds = data.batch(rows);
+            INDArray[] masks = ds.getFeaturesMaskArray() == null ? null : new INDArray[] {ds.getFeaturesMaskArray()};
             // the task output comes first; distillation outputs follow it
-            eval.eval(ds.getLabels(), net.output(false, ds.getFeatures())[0]);
+            eval.eval(ds.getLabels(), net.output(false, new INDArray[] {ds.getFeatures()}, masks)[0]);
         }
         return eval;
+    }
+
+    /**
+     * For a two-class set, ", test F1 x (class)": the F1 score of class 1, the class a binary task detects (spam
+     * against ham); empty otherwise.
+     */
+    public static String positiveF1(Evaluation eval, LabeledExamples data) {
+        return data.classes() != 2 ? "" : String.format(Locale.ROOT, ", test F1 %.4f (%s)", eval.f1(1),
+                data.classNames().get(1));
     }
 
     private static double learningRate(ComputationGraph net) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.qat4j.framework.data.EpochBatches;
-import org.qat4j.framework.data.LabeledImages;
+import org.qat4j.framework.data.LabeledExamples;
 import org.qat4j.framework.export.Exporter;
 import org.qat4j.framework.export.Q4jFile;
 import org.qat4j.framework.export.Q4jModel;
@@ -40,12 +40,12 @@ class EngineTest {
         Q4jFile.write(file, r.header(), r.blob());
         Engine engine = new Engine(Q4jModel.read(file));
         assertEquals(1, engine.packedConvolutions());
-        LabeledImages test = recipe.loadData(null).test();
+        LabeledExamples test = recipe.loadData(null).test();
         int[] rows = new int[100];
         for (int i = 0; i < rows.length; i++) {
             rows[i] = i;
         }
-        INDArray x = EpochBatches.examples(test, rows).getFeatures();
+        INDArray x = test.batch(rows).getFeatures();
         Map<String, INDArray> ours = engine.run(x);
         Map<String, INDArray> dl4j = net.feedForward(x, false);
         assertEquals(dl4j.get("sign"), ours.get("sign"), "binary activations");

@@ -1,5 +1,6 @@
 package org.qat4j.layers.impl;
 
+import java.util.Arrays;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -9,8 +10,10 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.qat4j.layers.QuantDense;
 import org.qat4j.layers.QuantizedLayer;
+import org.qat4j.layers.sequence.Sequences;
 
 /** Implementation of {@link QuantDense}. */
 public class QuantDenseLayer extends QuantizedLayerImpl<QuantDense> {
@@ -27,21 +30,27 @@ public class QuantDenseLayer extends QuantizedLayerImpl<QuantDense> {
 
     @Override
     public Type type() {
-        return Type.FEED_FORWARD;
+        return input != null && input.rank() == 3 ? Type.RECURRENT : Type.FEED_FORWARD;
     }
 
+    /** The input, [N, nIn] or the sequence [N, nIn, L]. */
     private INDArray checkedInput() {
         assertInputSet(false);
-        if (input.rank() != 2 || input.size(1) != layerConf().getNIn()) {
-            throw new DL4JInvalidInputException("layer '" + layerId() + "' expects input [minibatch, "
-                    + layerConf().getNIn() + "], got " + java.util.Arrays.toString(input.shape()));
+        long nIn = layerConf().getNIn();
+        if ((input.rank() != 2 && input.rank() != 3) || input.size(1) != nIn) {
+            throw new DL4JInvalidInputException("layer '" + layerId() + "' expects input [minibatch, " + nIn
+                    + "] or a sequence [minibatch, " + nIn + ", length], got " + Arrays.toString(input.shape()));
         }
         return input.castTo(dataType);
     }
 
-    /** z = Q_a(x) Q_w(W)^T + b, in the given workspace type. */
-    private INDArray preOutput(INDArray xq, INDArray wq, boolean training, LayerWorkspaceMgr mgr, ArrayType type) {
-        INDArray z = mgr.createUninitialized(type, dataType, xq.size(0), layerConf().getNOut());
+    /** The rows the product is taken over: x itself, or the positions of a sequence. */
+    private static INDArray rows(INDArray x) {
+        return x.rank() == 3 ? Sequences.positionRows(x) : x;
+    }
+
+    /** z = x_q W_q^T + b, written into z [rows, nOut]. */
+    private INDArray preOutput(INDArray xq, INDArray wq, INDArray z) {
         xq.mmuli(wq.transpose(), z);
         if (layerConf().isHasBias()) {
             z.addiRowVector(getParam(QuantizedLayer.BIAS_KEY));
@@ -56,8 +65,15 @@ public class QuantDenseLayer extends QuantizedLayerImpl<QuantDense> {
         INDArray xq = quantizeAndKeep(c.getInputQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, x, training, mgr);
         INDArray wq = quantizeAndKeep(c.getWeightQuantizer(), QuantizedLayer.WEIGHT_QUANT_PREFIX,
                 getParam(QuantizedLayer.WEIGHT_KEY), training, mgr);
-        INDArray z = preOutput(xq, wq, training, mgr, ArrayType.ACTIVATIONS);
-        return c.getActivationFn().getActivation(z, training);
+        if (x.rank() == 2) {
+            INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.size(0), c.getNOut());
+            return c.getActivationFn().getActivation(preOutput(xq, wq, z), training);
+        }
+        INDArray xRows = Sequences.positionRows(xq);
+        INDArray z = Nd4j.createUninitialized(dataType, xRows.size(0), c.getNOut());
+        INDArray a = c.getActivationFn().getActivation(preOutput(xRows, wq, z), training);
+        INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.size(0), c.getNOut(), x.size(2));
+        return out.assign(Sequences.fromPositionRows(a, x.size(0), x.size(2)));
     }
 
     @Override
@@ -67,21 +83,23 @@ public class QuantDenseLayer extends QuantizedLayerImpl<QuantDense> {
         INDArray w = getParam(QuantizedLayer.WEIGHT_KEY);
         INDArray xq = quantizedForBackward(c.getInputQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, x);
         INDArray wq = quantizedForBackward(c.getWeightQuantizer(), QuantizedLayer.WEIGHT_QUANT_PREFIX, w);
-        INDArray dz;
-        if (c.getActivationFn() instanceof ActivationIdentity) {
-            dz = epsilon;
-        } else {
-            INDArray z = preOutput(xq, wq, true, mgr, ArrayType.BP_WORKING_MEM);
-            dz = c.getActivationFn().backprop(z, epsilon).getFirst();
+        INDArray xRows = rows(xq);
+        INDArray dz = rows(epsilon);
+        if (!(c.getActivationFn() instanceof ActivationIdentity)) {
+            INDArray z = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, xRows.size(0), c.getNOut());
+            dz = c.getActivationFn().backprop(preOutput(xRows, wq, z), dz).getFirst();
         }
         Gradient gradient = newGradient();
-        INDArray dWq = dz.transpose().mmul(xq);
+        INDArray dWq = dz.transpose().mmul(xRows);
         putGradient(gradient, QuantizedLayer.WEIGHT_KEY,
                 quantizeBackward(c.getWeightQuantizer(), QuantizedLayer.WEIGHT_QUANT_PREFIX, w, dWq, gradient));
         if (c.isHasBias()) {
             putGradient(gradient, QuantizedLayer.BIAS_KEY, dz.sum(0));
         }
         INDArray dxq = dz.mmul(wq);
+        if (x.rank() == 3) {
+            dxq = Sequences.fromPositionRows(dxq, x.size(0), x.size(2));
+        }
         INDArray dx = quantizeBackward(c.getInputQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, x, dxq, gradient);
         INDArray eps = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, dx.shape());
         eps.assign(dx);

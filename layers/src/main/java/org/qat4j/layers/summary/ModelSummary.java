@@ -32,6 +32,8 @@ import org.qat4j.layers.params.ParamLayout;
  *   MAC precision = binary if weights and inputs are both 1-bit, low-bit if both are at most 8 bits, else float
  *   input bits    = the layer's input quantizer's, or those of a preceding activation-quantization layer
  * </pre>
+ * A dense layer on a sequence counts its MACs at every position (per position when the length is unknown).
+ * Embedding lookups count none.
  * A quantizer's own bookkeeping state (initialised flags, partial binarization's masks) is not counted: it is
  * training state, and the quantizer's bits per value already account for what storage needs.
  */
@@ -152,7 +154,9 @@ public final class ModelSummary {
                     * c.getKernelSize()[1];
         }
         if (conf instanceof QuantDense d) {
-            return d.getNIn() * d.getNOut();
+            long positions = out instanceof InputType.InputTypeRecurrent r && r.getTimeSeriesLength() > 0
+                    ? r.getTimeSeriesLength() : 1;
+            return d.getNIn() * d.getNOut() * positions;
         }
         if (conf instanceof DenseLayer || conf instanceof BaseOutputLayer) {
             FeedForwardLayer f = (FeedForwardLayer) conf;
