@@ -55,6 +55,11 @@ final class SummaryCommand implements Command {
                     q.onProgress(lastEpoch, lastEpoch);
                 }
             }
+            for (org.deeplearning4j.nn.conf.graph.GraphVertex v : net.getConfiguration().getVertices().values()) {
+                if (v instanceof Quantizing q) {
+                    q.onProgress(lastEpoch, lastEpoch);
+                }
+            }
             out.println("(a fresh model, its quantizer schedules as at the end of training, epoch " + (lastEpoch + 1)
                     + ")");
         } else {

@@ -20,6 +20,10 @@ import org.qat4j.layers.QuantConv2D;
 import org.qat4j.layers.QuantDense;
 import org.qat4j.layers.QuantDepthwiseConv2D;
 import org.qat4j.layers.QuantizedLayer;
+import org.qat4j.layers.attention.AttentionContext;
+import org.qat4j.layers.attention.AttentionFunction;
+import org.qat4j.layers.attention.AttentionScores;
+import org.qat4j.layers.attention.MultiHeadVertex;
 import org.qat4j.layers.params.ParamEntry;
 import org.qat4j.layers.params.ParamLayout;
 
@@ -81,6 +85,10 @@ public final class ModelSummary {
         for (int idx : graph.topologicalSortOrder()) {
             GraphVertex v = graph.getVertices()[idx];
             if (!v.hasLayer()) {
+                if (graph.getConfiguration().getVertices().get(v.getVertexName()) instanceof MultiHeadVertex a) {
+                    rows.add(attentionRow(v.getVertexName(), a, types.get(v.getVertexName()),
+                            types.get(graph.getConfiguration().getVertexInputs().get(v.getVertexName()).get(1))));
+                }
                 continue;
             }
             String[] ins = graph.getConfiguration().getVertexInputs().get(v.getVertexName()).toArray(new String[0]);
@@ -137,6 +145,30 @@ public final class ModelSummary {
         double worst = Math.max(weightBits, inputBits);
         return new Row(name, conf.getClass().getSimpleName(), precision(inputBits), shape(out), byBits, memory,
                 worst <= 1 ? macs : 0, worst > 1 && worst <= 8 ? macs : 0, worst > 8 ? macs : 0);
+    }
+
+    /**
+     * An attention product, {@code L^2 D} multiply-accumulates per example either way ({@code q^T k} per head for
+     * the scores, {@code P v} for the context), as precise as its least precise operand: the quantized q and k, or
+     * the probabilities (binary for Bi-Attention and softmax-aware attention) and the quantized v.
+     */
+    private static Row attentionRow(String name, MultiHeadVertex conf, InputType out, InputType second) {
+        long macs = 0;
+        double bits = 32;
+        if (conf instanceof AttentionScores s && second instanceof InputType.InputTypeRecurrent k) {
+            macs = k.getTimeSeriesLength() * k.getTimeSeriesLength() * k.getSize();
+            bits = Math.max(bitsOf(s.getQueryQuantizer()), bitsOf(s.getKeyQuantizer()));
+        } else if (conf instanceof AttentionContext c && second instanceof InputType.InputTypeRecurrent v) {
+            macs = v.getTimeSeriesLength() * v.getTimeSeriesLength() * v.getSize();
+            double probabilities = c.getFunction() == AttentionFunction.SOFTMAX ? 32 : 1;
+            bits = Math.max(probabilities, bitsOf(c.getValueQuantizer()));
+        }
+        return new Row(name, conf.getClass().getSimpleName(), precision(bits), shape(out), new TreeMap<>(), 0,
+                bits <= 1 ? macs : 0, bits > 1 && bits <= 8 ? macs : 0, bits > 8 ? macs : 0);
+    }
+
+    private static double bitsOf(Quantizer q) {
+        return q == null ? 32 : q.bitsPerValue();
     }
 
     /** Multiply-accumulates per example of the layers that have them. */
