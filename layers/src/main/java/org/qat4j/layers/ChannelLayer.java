@@ -60,18 +60,23 @@ public abstract class ChannelLayer extends ParamLayoutLayer {
         }
     }
 
+    /** The number of channels C of an input type this layer takes; a configuration error for any other. */
+    protected long channelCount(InputType inputType) {
+        if (inputType instanceof InputType.InputTypeConvolutional conv) {
+            return conv.getChannels();
+        }
+        if (inputType instanceof InputType.InputTypeConvolutionalFlat flat) {
+            return flat.getDepth();
+        }
+        if (inputType instanceof InputType.InputTypeFeedForward ff) {
+            return ff.getSize();
+        }
+        throw invalid("expects feed-forward or convolutional input, got " + inputType);
+    }
+
     @Override
     public void setNIn(InputType inputType, boolean override) {
-        long c;
-        if (inputType instanceof InputType.InputTypeConvolutional conv) {
-            c = conv.getChannels();
-        } else if (inputType instanceof InputType.InputTypeConvolutionalFlat flat) {
-            c = flat.getDepth();
-        } else if (inputType instanceof InputType.InputTypeFeedForward ff) {
-            c = ff.getSize();
-        } else {
-            throw invalid("expects feed-forward or convolutional input, got " + inputType);
-        }
+        long c = channelCount(inputType);
         if (nIn > 0 && nIn != c) {
             throw invalid("nIn mismatch: configured " + nIn + " channels but the input has " + c);
         }
