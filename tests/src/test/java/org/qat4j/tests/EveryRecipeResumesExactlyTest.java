@@ -46,12 +46,7 @@ class EveryRecipeResumesExactlyTest {
         Recipe r = Recipes.create(name);
         Map<String, String> settings = new HashMap<>(Map.of("epochs", "2", "batchSize", "32", "trainLimit", "96",
                 "testLimit", "32"));
-        if (r instanceof FmnistResNet) {
-            settings.putAll(Map.of("width", "8", "blocks", "1"));
-        }
-        if (r instanceof SpamTransformer) {
-            settings.putAll(TinyTeacher.TINY_TRANSFORMER);
-        }
+        settings.putAll(TinyTeacher.tinyShape(r));
         r.hyperparameters().setAll(settings);
         return r;
     }

@@ -28,6 +28,7 @@ import org.qat4j.framework.train.CheckpointStore;
 import org.qat4j.framework.train.Trainer;
 import org.qat4j.recipes.FmnistResNet;
 import org.qat4j.recipes.SpamTransformer;
+import org.qat4j.recipes.diffusion.FmnistDdpm;
 
 /**
  * Every exportable recipe, trained briefly, exported and run by the engine on 200 real test images: the binary
@@ -48,20 +49,15 @@ class ExportAndInferTest {
         Recipe r = Recipes.create(name);
         Map<String, String> settings = new HashMap<>(Map.of("epochs", "1", "batchSize", "32", "trainLimit", "96",
                 "testLimit", "200"));
-        if (r instanceof FmnistResNet) {
-            settings.putAll(Map.of("width", "8", "blocks", "1"));
-        }
-        if (r instanceof SpamTransformer) {
-            settings.putAll(TinyTeacher.TINY_TRANSFORMER);
-        }
+        settings.putAll(TinyTeacher.tinyShape(r));
         r.hyperparameters().setAll(settings);
         TinyTeacher.teach(r);
         Path run = tmp.resolve(name);
         new Trainer(new Trainer.Options(run, null, 0, 1, 100, false),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).start(r);
         ComputationGraph net = CheckpointStore.open(run).model();
-        // the engine runs CNNs; the encoder's layers are not in the .q4j format yet
-        if (name.equals("fmnist-resnet-dl4j-fp32") || r instanceof SpamTransformer) {
+        // the engine runs classification CNNs; the encoder's and the U-Net's layers are not in the .q4j format yet
+        if (name.equals("fmnist-resnet-dl4j-fp32") || r instanceof SpamTransformer || r instanceof FmnistDdpm) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Exporter.export(net, r.inputTypes()[0], Map.of()));
             assertTrue(e.getMessage().contains("cannot be exported"), e.getMessage());

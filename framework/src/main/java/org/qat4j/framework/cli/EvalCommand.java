@@ -8,10 +8,12 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.nd4j.evaluation.classification.Evaluation;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.qat4j.framework.recipe.ClassificationRecipe;
 import org.qat4j.framework.recipe.Recipe;
-import org.qat4j.framework.train.Trainer;
+import org.qat4j.framework.recipe.TestScore;
 
-/** {@code qat4j eval --checkpoint FILE}: test accuracy of a checkpoint. */
+/** {@code qat4j eval --checkpoint FILE}: the test score of a checkpoint (accuracy for classifiers). */
 final class EvalCommand implements Command {
 
     @Override
@@ -46,12 +48,18 @@ final class EvalCommand implements Command {
         }
         String data = line.getOptionValue("data-dir");
         Recipe.Data d = recipe.loadData(data == null ? null : Path.of(data));
-        Evaluation eval = Trainer.evaluation(opened.checkpoint().model(), d.test(), recipe.batchSize.get());
-        out.printf(Locale.ROOT, "%s (%s, epoch %d): test accuracy %.4f%s on %d %s from %s%n",
-                opened.checkpoint().path(), recipe.name(), opened.checkpoint().state().epoch, eval.accuracy(),
-                Trainer.positiveF1(eval, d.test()), d.test().size(), d.test().unit(), d.source());
-        if (line.hasOption("per-class")) {
-            printPerClass(eval, d.test().classNames(), d.test().unit(), out);
+        boolean perClass = line.hasOption("per-class");
+        if (perClass && !(recipe instanceof ClassificationRecipe)) {
+            throw new UsageException("eval: --per-class needs a classification recipe; " + recipe.name() + " is not "
+                    + "one");
+        }
+        ComputationGraph net = opened.checkpoint().inferenceModel();
+        TestScore score = recipe.evaluate(net, d.test());
+        out.printf(Locale.ROOT, "%s (%s, epoch %d): %s on %d %s from %s%n", opened.checkpoint().path(), recipe.name(),
+                opened.checkpoint().state().epoch, score.summary(), d.test().size(), d.test().unit(), d.source());
+        if (perClass) {
+            printPerClass(ClassificationRecipe.evaluation(net, d.test(), recipe.batchSize.get()),
+                    d.test().classNames(), d.test().unit(), out);
         }
         return Qat4j.OK;
     }

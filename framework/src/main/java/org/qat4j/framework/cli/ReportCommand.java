@@ -10,13 +10,14 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
+import org.qat4j.framework.recipe.TestScore;
 import org.qat4j.framework.train.CheckpointState;
 import org.qat4j.framework.train.CheckpointStore;
 import org.qat4j.framework.train.Trainer;
 
 /**
  * {@code qat4j report DIR}: one Markdown table row per run (DIR itself, or each run directory inside it) with the
- * last and the best test accuracy, the final training loss and the training time per epoch, read from the newest
+ * recipe's test metric, its last and its best value, the final training loss and the training time per epoch, read from the newest
  * checkpoint that verifies. Runs in progress are reported as far as they got.
  */
 final class ReportCommand implements Command {
@@ -64,13 +65,13 @@ final class ReportCommand implements Command {
         if (runs.isEmpty()) {
             throw new UsageException("report: " + dir + " holds no run (no checkpoints/ directory)");
         }
-        out.println("| run | recipe | epochs | test accuracy | best (epoch) | train loss | train accuracy "
+        out.println("| run | recipe | epochs | metric | last | best (epoch) | train loss | train accuracy "
                 + "| train min/epoch | qat4j |");
-        out.println("|---|---|---|---|---|---|---|---|---|");
+        out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (Path run : runs) {
             CheckpointState s = new CheckpointStore(run, Trainer.recipePackages()).latestState();
             if (s == null || s.history.isEmpty()) {
-                out.printf("| %s | %s | 0 | | | | | | %s |%n", run.getFileName(),
+                out.printf("| %s | %s | 0 | | | | | | | %s |%n", run.getFileName(),
                         s == null ? "(no readable checkpoint)" : s.recipe, s == null || s.qat4j == null ? "" : s.qat4j);
                 continue;
             }
@@ -79,7 +80,7 @@ final class ReportCommand implements Command {
             double seconds = 0;
             int timed = 0;
             for (CheckpointState.EpochRecord r : s.history) {
-                if (r.testAccuracy > best.testAccuracy) {
+                if (TestScore.better(r.testScore, best.testScore, s.higherIsBetter)) {
                     best = r;
                 }
                 if (r.trainSeconds > 0) {
@@ -87,14 +88,20 @@ final class ReportCommand implements Command {
                     timed++;
                 }
             }
-            out.printf(Locale.ROOT, "| %s | %s | %d/%s | %.2f%% | %.2f%% (%d) | %.4f | %s | %s | %s |%n",
+            out.printf(Locale.ROOT, "| %s | %s | %d/%s | %s | %s | %s (%d) | %.4f | %s | %s | %s |%n",
                     run.getFileName(), s.recipe, s.history.size(), s.hyperparameters.getOrDefault("epochs", "?"),
-                    100 * last.testAccuracy, 100 * best.testAccuracy, best.epoch + 1, last.trainLoss,
+                    s.metric(), value(s, last.testScore), value(s, best.testScore), best.epoch + 1, last.trainLoss,
                     Double.isNaN(last.trainAccuracy) ? "n/a" : String.format(Locale.ROOT, "%.2f%%",
                             100 * last.trainAccuracy),
                     timed == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", seconds / timed / 60),
                     s.qat4j == null ? "not recorded" : s.qat4j);
         }
         return Qat4j.OK;
+    }
+
+    /** Accuracy in percent, other metrics with four decimals. */
+    private static String value(CheckpointState s, double v) {
+        return s.metric().equals(TestScore.ACCURACY) ? String.format(Locale.ROOT, "%.2f%%", 100 * v)
+                : String.format(Locale.ROOT, "%.4f", v);
     }
 }

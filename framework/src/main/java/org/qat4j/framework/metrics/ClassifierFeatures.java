@@ -8,15 +8,18 @@ import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.qat4j.framework.recipe.Distillation;
 import org.qat4j.framework.recipe.FashionMnistRecipe;
 import org.qat4j.framework.recipe.Recipes;
+import org.qat4j.framework.diffusion.DiffusionImages;
 import org.qat4j.framework.train.CheckpointStore;
 import org.qat4j.framework.train.ParamsHash;
 
@@ -35,9 +38,6 @@ public final class ClassifierFeatures {
 
     /** Images per forward pass. */
     public static final int BATCH = 256;
-    /** Side of a diffusion image: Fashion-MNIST's 28 zero-padded by {@value #PAD} on each side. */
-    public static final int DIFFUSION_SIDE = 32;
-    public static final int PAD = 2;
     private static final int SIDE = 28;
 
     /** Features [N, width] in DOUBLE and the predicted class of each image. */
@@ -64,13 +64,18 @@ public final class ClassifierFeatures {
         ComputationGraph trained = loaded.model();
         this.paramsSha256 = ParamsHash.of(trained);
         ComputationGraphConfiguration conf = trained.getConfiguration().clone();
-        String logits = Distillation.LOGITS;
+        // the recipes' head is a dense 'logits' layer; older checkpoints end in a softmax OutputLayer instead,
+        // whose argmax is the same prediction
+        String logits = conf.getVertices().containsKey(Distillation.LOGITS) ? Distillation.LOGITS
+                : conf.getNetworkOutputs().get(0);
         List<String> logitsInputs = conf.getVertexInputs().get(logits);
         if (!(conf.getVertices().get(logits) instanceof LayerVertex lv)
-                || !(lv.getLayerConf().getLayer() instanceof FeedForwardLayer dense)) {
-            throw new IllegalArgumentException("classifier (" + describe() + ") has no dense layer '" + logits
-                    + "', whose input FID-FMNIST takes as features (its vertices: "
-                    + String.join(", ", conf.getVertices().keySet()) + ")");
+                || !(lv.getLayerConf().getLayer() instanceof FeedForwardLayer dense)
+                || (!logits.equals(Distillation.LOGITS) && !(dense instanceof OutputLayer out
+                        && out.getActivationFn() instanceof ActivationSoftmax))) {
+            throw new IllegalArgumentException("classifier (" + describe() + ") has neither a dense layer '"
+                    + Distillation.LOGITS + "' nor a softmax output layer, whose input FID-FMNIST takes as features "
+                    + "(its vertices: " + String.join(", ", conf.getVertices().keySet()) + ")");
         }
         if (logitsInputs == null || logitsInputs.size() != 1 || conf.getNetworkInputs().contains(logitsInputs.get(0))) {
             throw new IllegalArgumentException("classifier (" + describe() + "): the layer '" + logits
@@ -163,7 +168,8 @@ public final class ClassifierFeatures {
     private static INDArray classifierInput(INDArray images) {
         long[] s = images.shape();
         boolean classifierShape = s.length == 4 && s[1] == 1 && s[2] == SIDE && s[3] == SIDE;
-        boolean diffusionShape = s.length == 4 && s[1] == 1 && s[2] == DIFFUSION_SIDE && s[3] == DIFFUSION_SIDE;
+        boolean diffusionShape = s.length == 4 && s[1] == 1 && s[2] == DiffusionImages.SIZE
+                && s[3] == DiffusionImages.SIZE;
         if ((!classifierShape && !diffusionShape) || s[0] == 0) {
             throw new IllegalArgumentException("images: expected [N, 1, 28, 28] in the classifier's range [0, 1] or "
                     + "[N, 1, 32, 32] in the diffusion range [-1, 1] with N >= 1, got " + Arrays.toString(s));
@@ -172,7 +178,7 @@ public final class ClassifierFeatures {
             throw new IllegalArgumentException("images: " + s[0] + " images hold non-finite values");
         }
         if (diffusionShape) {
-            return fromDiffusionRange(images);
+            return DiffusionImages.toClassifierRange(images);
         }
         double min = images.minNumber().doubleValue();
         double max = images.maxNumber().doubleValue();
@@ -181,25 +187,5 @@ public final class ClassifierFeatures {
                     + "values in [" + min + ", " + max + "] (diffusion samples go in as [N, 1, 32, 32] in [-1, 1])");
         }
         return images;
-    }
-
-    /**
-     * Diffusion images [N, 1, 32, 32] in [-1, 1] (Fashion-MNIST mapped by {@code x = 2p - 1} and padded by 2 with
-     * background -1) as classifier images [N, 1, 28, 28] FLOAT in [0, 1]: the centre 28x28 crop, mapped back by
-     * {@code p = round(255 clamp((x + 1) / 2, 0, 1)) / 255}. The clamp and the rounding to 8-bit levels are what
-     * saving a sample as a PNG and reading it back as Fashion-MNIST does: the classifier only ever saw pixels k/255,
-     * and a padded real image comes back bit for bit.
-     */
-    public static INDArray fromDiffusionRange(INDArray images) {
-        long[] s = images.shape();
-        if (s.length != 4 || s[1] != 1 || s[2] != DIFFUSION_SIDE || s[3] != DIFFUSION_SIDE) {
-            throw new IllegalArgumentException("diffusion images: expected [N, 1, 32, 32], got " + Arrays.toString(s));
-        }
-        INDArray crop = images.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(PAD, PAD + SIDE),
-                NDArrayIndex.interval(PAD, PAD + SIDE));
-        INDArray levels = crop.castTo(DataType.DOUBLE).dup('c').addi(1).muli(255 / 2.0);
-        levels = Transforms.round(Transforms.min(Transforms.max(levels, 0.0, false), 255.0, false), false);
-        // k / 255 in FLOAT, as LabeledImages computes real pixels
-        return levels.castTo(DataType.FLOAT).divi(255f);
     }
 }

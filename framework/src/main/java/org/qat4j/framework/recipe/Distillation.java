@@ -90,11 +90,16 @@ public final class Distillation {
 
     /**
      * The student graph with one {@link DistillationOutput} per term added after its own outputs; not initialised.
-     * A term whose tap the graph lacks is refused, naming the tap.
+     * A term whose tap the graph lacks is refused, naming the tap. Without terms the student only starts from the
+     * teacher's weights, and the graph is returned as it is.
      */
     public ComputationGraph attachTo(ComputationGraph student, InputType... inputTypes) {
         if (terms.isEmpty()) {
-            throw new IllegalArgumentException("a distillation needs at least one term");
+            if (!initFromTeacher) {
+                throw new IllegalArgumentException("a distillation needs at least one term, or to initialise the "
+                        + "student from the teacher");
+            }
+            return student;
         }
         ComputationGraphConfiguration conf = student.getConfiguration();
         var types = conf.getLayerActivationTypes(false, false, inputTypes);

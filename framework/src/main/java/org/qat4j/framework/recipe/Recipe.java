@@ -6,10 +6,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.qat4j.framework.data.ImageAugmentation;
 import org.qat4j.framework.data.LabeledExamples;
@@ -33,6 +41,12 @@ public abstract class Recipe {
     public final Hyperparameters.Param<Long> seed = hp.seed("seed", 42L, "seed of initialisation and data order");
     public final Hyperparameters.Param<Double> learningRate = hp.real("learningRate", 1e-3, 0, 10,
             "initial learning rate (cosine decay to 0 over the run)");
+    public final Hyperparameters.Param<Integer> trainLimit = hp.integer("trainLimit", 0, 0, Integer.MAX_VALUE,
+            "use only the first N training examples (0 = all)");
+    public final Hyperparameters.Param<Integer> testLimit = hp.integer("testLimit", 0, 0, Integer.MAX_VALUE,
+            "evaluate on the first N test examples (0 = all)");
+    public final Hyperparameters.Param<Double> weightDecay = hp.real("weightDecay", 0.0, 0.0, 1.0,
+            "decoupled weight decay of conv and dense weights, w -= lr * weightDecay * w (0 = off)");
 
     /** The name the command line knows the recipe by, e.g. {@code fmnist-quickstart}. */
     public abstract String name();
@@ -98,6 +112,47 @@ public abstract class Recipe {
 
     /** Takes back what {@link #derivedState} gave; the next {@link #loadData} uses it instead of deriving it anew. */
     public void restoreDerivedState(Map<String, String> state) {
+    }
+
+    /**
+     * The step's minibatch from a batch of examples: the network's inputs, the task labels first (distillation
+     * appends its own) and the features masks. By default the examples as they are; a recipe whose network learns
+     * something else from the examples (a denoiser learns the noise added to images) builds it here from
+     * {@code seed}, a function of the run's seed and the iteration, so that a resumed run draws the same batch.
+     */
+    public MultiDataSet trainingBatch(DataSet examples, long seed) {
+        INDArray mask = examples.getFeaturesMaskArray();
+        return new MultiDataSet(new INDArray[] {examples.getFeatures()}, new INDArray[] {examples.getLabels()},
+                mask == null ? null : new INDArray[] {mask}, null);
+    }
+
+    /**
+     * Decay d of the exponential moving average of the weights the trainer keeps, or 0 (the default) for none. With
+     * one, evaluation and sampling use the average: {@code ema = ema + (1 - d_n) (theta - ema)} after step n, with
+     * the warm-up {@code d_n = min(d, (1 + n) / (10 + n))}; non-trainable state (norm statistics, quantizer flags) is
+     * copied, not averaged.
+     */
+    public double emaDecay() {
+        return 0;
+    }
+
+    /** The model's score on the test set after an epoch: the metric the run reports and keeps its best of. */
+    public abstract TestScore evaluate(ComputationGraph net, LabeledExamples test);
+
+    /**
+     * Network-wide defaults of every recipe: the recipe's seed, FLOAT, Adam with cosine learning-rate decay over the
+     * run (AdamW when {@code weightDecay} is set: the decay is DL4J's {@code WeightDecay} with the learning rate
+     * applied, on weights only, not on biases or norm parameters), Xavier initialisation, workspaces on.
+     */
+    protected NeuralNetConfiguration.Builder networkDefaults(int iterationsPerEpoch) {
+        NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder().seed(seed.get())
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(new CosineDecaySchedule(learningRate.get(), epochs.get() * iterationsPerEpoch)));
+        if (weightDecay.get() > 0) {
+            b.weightDecay(weightDecay.get(), true);
+        }
+        return b.weightInit(WeightInit.XAVIER).trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED);
     }
 
     /** The model's input types, for summaries. */

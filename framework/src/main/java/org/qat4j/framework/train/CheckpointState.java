@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.shade.jackson.annotation.JsonAlias;
+import org.qat4j.framework.recipe.TestScore;
 
 /**
  * Where a run stands, saved next to the model in every checkpoint: the recipe and every hyperparameter value, the
@@ -17,7 +19,9 @@ public class CheckpointState {
     public static class EpochRecord {
         public int epoch;
         public double trainLoss;
-        public double testAccuracy;
+        /** The recipe's test metric after the epoch ({@link CheckpointState#metric()}). */
+        @JsonAlias("testAccuracy")
+        public double testScore;
         /** Share of the epoch's training examples the model classified right as it trained on them, or NaN. */
         public double trainAccuracy = Double.NaN;
         /** Wall time of the epoch's training steps (data and fit, not evaluation), summed over resumes. */
@@ -26,12 +30,12 @@ public class CheckpointState {
         public EpochRecord() {
         }
 
-        public EpochRecord(int epoch, double trainLoss, double trainAccuracy, double testAccuracy,
+        public EpochRecord(int epoch, double trainLoss, double trainAccuracy, double testScore,
                 double trainSeconds) {
             this.epoch = epoch;
             this.trainLoss = trainLoss;
             this.trainAccuracy = trainAccuracy;
-            this.testAccuracy = testAccuracy;
+            this.testScore = testScore;
             this.trainSeconds = trainSeconds;
         }
     }
@@ -52,7 +56,15 @@ public class CheckpointState {
     public int epoch;
     public int batch;
     public long iteration;
-    public double bestAccuracy = -1;
+    /**
+     * What the recipe's {@link org.qat4j.framework.recipe.TestScore} measures, and in which direction it improves;
+     * null in checkpoints written before recipes had other metrics than test accuracy.
+     */
+    public String metric;
+    public boolean higherIsBetter = true;
+    /** The best test score so far (NaN before the first evaluation). */
+    @JsonAlias("bestAccuracy")
+    public double bestScore = Double.NaN;
     public String bestCheckpoint;
     public List<EpochRecord> history = new ArrayList<>();
     public double epochLossSum;
@@ -60,6 +72,11 @@ public class CheckpointState {
     public double epochSeconds;
     public long epochCorrect;
     public long epochSeen;
+
+    /** The test metric's name; test accuracy for checkpoints that do not record one. */
+    public String metric() {
+        return metric == null ? TestScore.ACCURACY : metric;
+    }
 
     /**
      * What makes this state impossible for a run, or null: a state.json is input like any other (edited by hand,
@@ -102,9 +119,9 @@ public class CheckpointState {
     }
 
     /** Closes the epoch after its evaluation: records it, moves to the next epoch's start, clears the sums. */
-    EpochRecord closeEpoch(double testAccuracy) {
+    EpochRecord closeEpoch(double testScore) {
         EpochRecord r = new EpochRecord(epoch, epochLossSum / Math.max(1, epochLossCount),
-                epochSeen == 0 ? Double.NaN : epochCorrect / (double) epochSeen, testAccuracy, epochSeconds);
+                epochSeen == 0 ? Double.NaN : epochCorrect / (double) epochSeen, testScore, epochSeconds);
         history.add(r);
         epoch++;
         batch = 0;

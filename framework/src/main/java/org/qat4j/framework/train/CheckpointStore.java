@@ -29,6 +29,7 @@ import org.apache.logging.log4j.Logger;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.SerializationFeature;
 import org.qat4j.framework.recipe.Recipes;
@@ -58,8 +59,31 @@ public final class CheckpointStore {
     private final Path dir;
     private final List<String> allowedPrefixes;
 
-    /** A checkpoint read back. */
-    public record Loaded(Path path, ComputationGraph model, CheckpointState state) {
+    /** The name of the trainer's weight average among a checkpoint's {@link Loaded#arrays()}. */
+    public static final String EMA = "ema";
+    private static final Pattern ARRAY_FILE = Pattern.compile("([a-z][a-z0-9-]*)\\.nd4j");
+
+    /**
+     * A checkpoint read back, with the arrays the trainer keeps beside the model (an average of the weights) by
+     * name.
+     */
+    public record Loaded(Path path, ComputationGraph model, CheckpointState state, Map<String, INDArray> arrays) {
+
+        /**
+         * The model to evaluate, sample or distil from: with the weight average in place of the trained weights
+         * when the run kept one ({@link org.qat4j.framework.recipe.Recipe#emaDecay()}), else the model itself.
+         */
+        public ComputationGraph inferenceModel() {
+            INDArray ema = arrays.get(EMA);
+            if (ema != null) {
+                if (ema.length() != model.numParams()) {
+                    throw new IllegalArgumentException("checkpoint " + path + ": its weight average has "
+                            + ema.length() + " values, the model " + model.numParams());
+                }
+                model.setParams(ema.reshape(1, ema.length()));
+            }
+            return model;
+        }
     }
 
     public CheckpointStore(Path runDir, List<String> extraAllowedPackages) {
@@ -75,6 +99,14 @@ public final class CheckpointStore {
 
     /** Writes a checkpoint atomically; returns its directory. */
     public Path save(ComputationGraph model, CheckpointState state) throws IOException {
+        return save(model, state, Map.of());
+    }
+
+    /**
+     * Writes a checkpoint atomically with further named arrays ({@code NAME.nd4j}, ND4J's binary format, in the
+     * manifest like the rest); returns its directory.
+     */
+    public Path save(ComputationGraph model, CheckpointState state, Map<String, INDArray> arrays) throws IOException {
         Files.createDirectories(dir);
         String name = String.format("ckpt-%012d", state.iteration);
         Path tmp = dir.resolve(".tmp-" + UUID.randomUUID());
@@ -86,10 +118,19 @@ public final class CheckpointStore {
             Map<String, String> manifest = new LinkedHashMap<>();
             manifest.put("model.zip", sha256(model0));
             manifest.put("state.json", sha256(tmp.resolve("state.json")));
+            for (Map.Entry<String, INDArray> a : arrays.entrySet()) {
+                String file = a.getKey() + ".nd4j";
+                if (!ARRAY_FILE.matcher(file).matches()) {
+                    throw new IllegalArgumentException("not an array name for a checkpoint: " + a.getKey());
+                }
+                Nd4j.saveBinary(a.getValue(), tmp.resolve(file).toFile());
+                manifest.put(file, sha256(tmp.resolve(file)));
+            }
             Files.write(tmp.resolve("manifest.json"), JSON.writeValueAsBytes(manifest));
-            for (String f : List.of("model.zip", "state.json", "manifest.json")) {
+            for (String f : manifest.keySet()) {
                 fsync(tmp.resolve(f));
             }
+            fsync(tmp.resolve("manifest.json"));
             fsync(tmp);
             Path target = dir.resolve(name);
             if (Files.exists(target)) {
@@ -204,7 +245,24 @@ public final class CheckpointStore {
                 throw new IllegalArgumentException(what + " is incomplete: model.zip holds no optimizer state");
             }
         }
-        return new Loaded(ckpt, model, state);
+        return new Loaded(ckpt, model, state, arrays(what, ckpt));
+    }
+
+    /** The arrays the manifest lists beside the model, already verified against their hashes. */
+    private static Map<String, INDArray> arrays(String what, Path ckpt) throws IOException {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (Object file : JSON.readValue(ckpt.resolve("manifest.json").toFile(), Map.class).keySet()) {
+            Matcher m = ARRAY_FILE.matcher(file.toString());
+            if (m.matches()) {
+                try {
+                    out.put(m.group(1), Nd4j.readBinary(ckpt.resolve(file.toString()).toFile()));
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException(what + ": " + file + " cannot be read (" + e.getMessage()
+                            + ")");
+                }
+            }
+        }
+        return out;
     }
 
     /** The state of the newest checkpoint that verifies, without reading its model; null if there is none. */
@@ -237,6 +295,23 @@ public final class CheckpointStore {
             if (!sha256(modelZip).equals(manifest.get("model.zip"))
                     || !sha256(stateJson).equals(manifest.get("state.json"))) {
                 throw new IllegalArgumentException(what + " is corrupt: a file does not match its SHA-256");
+            }
+            for (Map.Entry<?, ?> e : manifest.entrySet()) {
+                String file = String.valueOf(e.getKey());
+                if (file.equals("model.zip") || file.equals("state.json")) {
+                    continue;
+                }
+                if (!ARRAY_FILE.matcher(file).matches()) {
+                    throw new IllegalArgumentException(what + " is corrupt: its manifest names '" + file
+                            + "', which a checkpoint does not hold");
+                }
+                Path f = ckpt.resolve(file);
+                if (!Files.isRegularFile(f)) {
+                    throw new IllegalArgumentException(what + " is incomplete: " + file + " missing");
+                }
+                if (!sha256(f).equals(e.getValue())) {
+                    throw new IllegalArgumentException(what + " is corrupt: a file does not match its SHA-256");
+                }
             }
             state = JSON.readValue(stateJson.toFile(), CheckpointState.class);
         } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {

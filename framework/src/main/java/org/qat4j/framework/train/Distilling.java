@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.qat4j.framework.recipe.Distillation;
 import org.qat4j.framework.recipe.Recipe;
@@ -37,7 +36,7 @@ final class Distilling {
      * shapes suit the term's loss. Null when the recipe does not distil. A new run records the teacher's absolute
      * path in the recipe's {@code teacher} hyperparameter, so resume finds it from any directory.
      */
-    static Distilling open(Recipe recipe, ComputationGraph student, INDArray example, boolean newRun)
+    static Distilling open(Recipe recipe, ComputationGraph student, INDArray[] example, boolean newRun)
             throws IOException {
         Distillation d = recipe.distillation();
         if (d == null) {
@@ -74,15 +73,19 @@ final class Distilling {
         return distillation.initFromTeacher();
     }
 
-    private void check(ComputationGraph student, INDArray example) {
+    private void check(ComputationGraph student, INDArray[] example) {
+        if (tapOf.length == 0) {
+            return;
+        }
         INDArray[] t;
         try {
             t = teacher.taps(example, null);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("the teacher (" + teacher.describe() + ") cannot take the student's "
-                    + "input of shape " + Arrays.toString(example.shape()) + ": " + e.getMessage());
+                    + "inputs of shapes " + Arrays.stream(example).map(a -> Arrays.toString(a.shape()))
+                    .collect(java.util.stream.Collectors.joining(", ")) + ": " + e.getMessage());
         }
-        Map<String, INDArray> s = student.feedForward(new INDArray[] {example}, false);
+        Map<String, INDArray> s = student.feedForward(example, false);
         List<Distillation.Term> terms = distillation.terms();
         for (int i = 0; i < terms.size(); i++) {
             Distillation.Term term = terms.get(i);
@@ -114,15 +117,16 @@ final class Distilling {
     }
 
     /** The minibatch with the teacher's taps as the labels of the distillation outputs, after the task labels. */
-    MultiDataSet batch(DataSet ds) {
-        INDArray[] masks = ds.getFeaturesMaskArray() == null ? null : new INDArray[] {ds.getFeaturesMaskArray()};
-        INDArray[] taps = teacher.taps(ds.getFeatures(), masks);
-        INDArray[] labels = new INDArray[1 + tapOf.length];
-        labels[0] = ds.getLabels();
-        for (int i = 0; i < tapOf.length; i++) {
-            labels[i + 1] = taps[tapOf[i]];
+    MultiDataSet batch(MultiDataSet step) {
+        if (tapOf.length == 0) {
+            return step;
         }
-        return new MultiDataSet(new INDArray[] {ds.getFeatures()}, labels, masks, null);
+        INDArray[] taps = teacher.taps(step.getFeatures(), step.getFeaturesMaskArrays());
+        INDArray[] labels = java.util.Arrays.copyOf(step.getLabels(), step.numLabelsArrays() + tapOf.length);
+        for (int i = 0; i < tapOf.length; i++) {
+            labels[step.numLabelsArrays() + i] = taps[tapOf[i]];
+        }
+        return new MultiDataSet(step.getFeatures(), labels, step.getFeaturesMaskArrays(), null);
     }
 
     String describe() {

@@ -17,7 +17,7 @@ import java.util.Locale;
 public final class MetricsCsv implements AutoCloseable {
 
     public static final String HEADER =
-            "epoch,iteration,lr,train_loss,train_accuracy,test_accuracy,samples_per_s,flip_ratio";
+            "epoch,iteration,lr,train_loss,train_accuracy,test_score,samples_per_s,flip_ratio";
     private static final int COLUMNS = HEADER.split(",").length;
 
     private final BufferedWriter out;
@@ -43,10 +43,10 @@ public final class MetricsCsv implements AutoCloseable {
         out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
-    public void row(int epoch, long iteration, double lr, double trainLoss, double trainAccuracy, double testAccuracy,
+    public void row(int epoch, long iteration, double lr, double trainLoss, double trainAccuracy, double testScore,
             double samplesPerSec, double flipRatio) throws IOException {
         out.write(String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%s,%s,%s%n", epoch, iteration, num(lr), num(trainLoss),
-                num(trainAccuracy), num(testAccuracy), num(samplesPerSec), num(flipRatio)));
+                num(trainAccuracy), num(testScore), num(samplesPerSec), num(flipRatio)));
         out.flush();
     }
 

@@ -40,7 +40,7 @@ public final class Teacher {
         this.checkpoint = loaded.path();
         this.recipe = loaded.state().recipe;
         this.derivedState = loaded.state().derivedState;
-        ComputationGraph net = loaded.model();
+        ComputationGraph net = loaded.inferenceModel();
         this.paramsSha256 = ParamsHash.of(net);
         ComputationGraphConfiguration conf = net.getConfiguration().clone();
         List<String> outputs = new ArrayList<>(conf.getNetworkOutputs());
@@ -128,11 +128,11 @@ public final class Teacher {
     }
 
     /**
-     * The tap activations for a batch, in the order of the names the teacher was opened with; {@code masks} are the
-     * features masks of padded sequences, or null.
+     * The tap activations for a batch of the network's inputs, in the order of the names the teacher was opened
+     * with; {@code masks} are the features masks of padded sequences, or null.
      */
-    public INDArray[] taps(INDArray features, INDArray[] masks) {
-        INDArray[] outs = taps.output(false, new INDArray[] {features}, masks);
+    public INDArray[] taps(INDArray[] features, INDArray[] masks) {
+        INDArray[] outs = taps.output(false, features, masks);
         INDArray[] result = new INDArray[tapList.size()];
         for (int i = 0; i < result.length; i++) {
             Tap t = tapList.get(i);

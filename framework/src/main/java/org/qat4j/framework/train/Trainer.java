@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import me.tongfei.progressbar.ProgressBar;
@@ -17,17 +18,15 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
-import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.qat4j.framework.Version;
 import org.qat4j.framework.data.EpochBatches;
-import org.qat4j.framework.data.LabeledExamples;
 import org.qat4j.framework.plot.Figures;
 import org.qat4j.framework.recipe.Recipe;
 import org.qat4j.framework.recipe.Recipes;
+import org.qat4j.framework.recipe.TestScore;
 import org.qat4j.layers.summary.FlipRatioListener;
 
 /**
@@ -47,7 +46,7 @@ public final class Trainer {
     }
 
     /** The outcome of a run. */
-    public record Result(double testAccuracy, long iterations, String paramsSha256, Path lastCheckpoint) {
+    public record Result(double testScore, long iterations, String paramsSha256, Path lastCheckpoint) {
     }
 
     static final String METRICS = "metrics.csv";
@@ -74,7 +73,7 @@ public final class Trainer {
         // the same --out
         Recipe.Data data = recipe.loadData(options.dataDir());
         ComputationGraph net = recipe.model(batchesPerEpoch(recipe, data));
-        Distilling distilling = Distilling.open(recipe, net, firstExample(data), true);
+        Distilling distilling = Distilling.open(recipe, net, firstExample(recipe, data), true);
         String initialised = distilling != null && distilling.initFromTeacher() ? distilling.initialise(net) : null;
         refuseForeignFiles(dir);
         Files.createDirectories(dir);
@@ -97,8 +96,9 @@ public final class Trainer {
         }
     }
 
-    private static INDArray firstExample(Recipe.Data data) {
-        return data.train().batch(new int[] {0}).getFeatures();
+    /** The network's inputs for the first training example. */
+    private static INDArray[] firstExample(Recipe recipe, Recipe.Data data) {
+        return recipe.trainingBatch(data.train().batch(new int[] {0}), recipe.seed.get()).getFeatures();
     }
 
     /**
@@ -149,7 +149,7 @@ public final class Trainer {
                         + perEpoch + " batches per epoch");
             }
             ComputationGraph net = loaded.model();
-            Distilling distilling = Distilling.open(recipe, net, firstExample(data), false);
+            Distilling distilling = Distilling.open(recipe, net, firstExample(recipe, data), false);
             if (distilling != null && !distilling.teacher().paramsSha256().equals(state.teacherParams)) {
                 throw new IllegalArgumentException("the run in " + dir + " was distilled from a teacher with params "
                         + "sha256 " + state.teacherParams + "; " + distilling.teacher().checkpoint() + " now has "
@@ -214,8 +214,17 @@ public final class Trainer {
                         : state.qat4j) + " and resumes with " + Version.current()
                         + "; bitwise-exact resume holds within one build");
             }
+            WeightAverage ema = null;
+            if (recipe.emaDecay() > 0) {
+                INDArray saved = loaded == null ? null : loaded.arrays().get(CheckpointStore.EMA);
+                if (loaded != null && saved == null) {
+                    throw new IllegalArgumentException("checkpoint " + loaded.path() + " holds no weight average, "
+                            + "which recipe " + recipe.name() + " keeps: it cannot be resumed exactly");
+                }
+                ema = new WeightAverage(net, recipe.emaDecay(), saved);
+            }
             Running run = new Running(recipe, net, state, store, log, loaded == null ? null : loaded.path(),
-                    distilling);
+                    distilling, ema);
             try (MetricsCsv metrics = new MetricsCsv(options.runDir().resolve(METRICS), state.iteration);
                     StopOnSignal stop = new StopOnSignal()) {
                 while (state.epoch < run.epochs) {
@@ -223,31 +232,33 @@ public final class Trainer {
                     net.getConfiguration().setEpochCount(epoch);
                     run.trainEpoch(new EpochBatches(data.train(), batchSize, run.seed, epoch, data.augmentation()),
                             metrics, stop);
-                    Evaluation eval = evaluation(net, data.test(), batchSize);
-                    double accuracy = eval.accuracy();
-                    CheckpointState.EpochRecord r = state.closeEpoch(accuracy);
-                    metrics.row(epoch, state.iteration, learningRate(net), r.trainLoss, r.trainAccuracy, accuracy,
+                    TestScore score = run.ema == null ? recipe.evaluate(net, data.test())
+                            : run.ema.with(net, () -> recipe.evaluate(net, data.test()));
+                    state.metric = score.metric();
+                    state.higherIsBetter = score.higherIsBetter();
+                    CheckpointState.EpochRecord r = state.closeEpoch(score.value());
+                    metrics.row(epoch, state.iteration, learningRate(net), r.trainLoss, r.trainAccuracy, score.value(),
                             Double.NaN, run.flips.flipRatio());
-                    boolean best = accuracy > state.bestAccuracy;
+                    boolean best = TestScore.better(score.value(), state.bestScore, score.higherIsBetter());
                     if (best) {
-                        state.bestAccuracy = accuracy;
+                        state.bestScore = score.value();
                         state.bestCheckpoint = String.format("ckpt-%012d", state.iteration);
                     }
                     run.checkpoint();
-                    log.line(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f%s, test accuracy %.4f%s%s",
-                            epoch + 1, run.epochs, r.trainLoss, Double.isNaN(r.trainAccuracy) ? ""
-                            : String.format(Locale.ROOT, ", train accuracy %.4f", r.trainAccuracy), accuracy,
-                            positiveF1(eval, data.test()), best ? " (best)" : ""));
+                    log.line(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f%s, %s%s", epoch + 1,
+                            run.epochs, r.trainLoss, Double.isNaN(r.trainAccuracy) ? ""
+                            : String.format(Locale.ROOT, ", train accuracy %.4f", r.trainAccuracy), score.summary(),
+                            best ? " (best)" : ""));
                     curves(state);
                 }
             }
-            double finalAccuracy = state.history.isEmpty() ? Double.NaN
-                    : state.history.get(state.history.size() - 1).testAccuracy;
+            double finalScore = state.history.isEmpty() ? Double.NaN
+                    : state.history.get(state.history.size() - 1).testScore;
             String hash = ParamsHash.of(net);
-            log.line(String.format(Locale.ROOT, "done: test accuracy %.4f after %d iterations; last checkpoint %s",
-                    finalAccuracy, state.iteration, run.last));
+            log.line(String.format(Locale.ROOT, "done: %s %.4f after %d iterations; last checkpoint %s",
+                    state.metric(), finalScore, state.iteration, run.last));
             log.line("params sha256: " + hash);
-            return new Result(finalAccuracy, state.iteration, hash, run.last);
+            return new Result(finalScore, state.iteration, hash, run.last);
         }
     }
 
@@ -264,11 +275,15 @@ public final class Trainer {
         final TrainAccuracyListener hits = new TrainAccuracyListener();
         final ProfileReport profile = options.profile() ? new ProfileReport() : null;
         final Distilling distilling;
+        final Recipe recipe;
+        final WeightAverage ema;
         Path last;
 
         Running(Recipe recipe, ComputationGraph net, CheckpointState state, CheckpointStore store, RunLog log,
-                Path last, Distilling distilling) {
+                Path last, Distilling distilling, WeightAverage ema) {
             this.net = net;
+            this.ema = ema;
+            this.recipe = recipe;
             this.distilling = distilling;
             this.state = state;
             this.store = store;
@@ -284,7 +299,7 @@ public final class Trainer {
         }
 
         Path checkpoint() throws IOException {
-            last = store.save(net, state);
+            last = store.save(net, state, ema == null ? Map.of() : Map.of(CheckpointStore.EMA, ema.average()));
             store.prune(options.keep(), state.bestCheckpoint);
             return last;
         }
@@ -306,18 +321,17 @@ public final class Trainer {
                 long windowCorrect = 0;
                 for (int b = state.batch; b < batches.count(); b++) {
                     long t0 = System.nanoTime();
-                    DataSet ds = batches.batch(b);
+                    long stepSeed = seed * 1_000_003L + state.iteration;
+                    MultiDataSet step = recipe.trainingBatch(batches.batch(b), stepSeed);
                     long tData = System.nanoTime();
-                    MultiDataSet distilled = distilling == null ? null : distilling.batch(ds);
-                    Nd4j.getRandom().setSeed(seed * 1_000_003L + state.iteration);
+                    if (distilling != null) {
+                        step = distilling.batch(step);
+                    }
+                    Nd4j.getRandom().setSeed(stepSeed);
                     long t1 = System.nanoTime();
                     // DL4J's score adds the regularization penalty of the parameters the step started from
                     double penalty = net.calcRegularizationScore(true);
-                    if (distilled != null) {
-                        net.fit(distilled);
-                    } else {
-                        net.fit(ds);
-                    }
+                    net.fit(step);
                     long t2 = System.nanoTime();
                     double loss = net.score() - penalty;
                     // DL4J's losses clip probabilities, so a NaN model can still report a finite loss: check both
@@ -330,10 +344,14 @@ public final class Trainer {
                     if (profile != null) {
                         profile.add(t0, tData, t1, t2, System.nanoTime());
                     }
-                    long correct = hits.correct(ds.getLabels());
-                    state.step(loss, correct, ds.numExamples(), (t2 - t0) / 1e9);
+                    long correct = hits.correct(step.getLabels(0));
+                    int examples = (int) step.getFeatures(0).size(0);
+                    state.step(loss, correct, examples, (t2 - t0) / 1e9);
+                    if (ema != null) {
+                        ema.update(net, state.iteration);
+                    }
                     windowCorrect = correct < 0 || windowCorrect < 0 ? -1 : windowCorrect + correct;
-                    windowSamples += ds.numExamples();
+                    windowSamples += examples;
                     windowSteps++;
                     if (state.iteration % options.logEvery() == 0 || b == batches.count() - 1) {
                         double secs = (System.nanoTime() - windowStart) / 1e9;
@@ -389,35 +407,6 @@ public final class Trainer {
         }
     }
 
-    /**
-     * DL4J's classification evaluation (per-class precision, recall, F1, confusion matrix) on a data set, in
-     * minibatches, inference mode, with the features mask of padded examples.
-     */
-    public static Evaluation evaluation(ComputationGraph net, LabeledExamples data, int batchSize) {
-        Evaluation eval = new Evaluation(data.classNames());
-        for (int from = 0; from < data.size(); from += batchSize) {
-            int to = Math.min(from + batchSize, data.size());
-            int[] rows = new int[to - from];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = from + i;
-            }
-            DataSet ds = data.batch(rows);
-            INDArray[] masks = ds.getFeaturesMaskArray() == null ? null : new INDArray[] {ds.getFeaturesMaskArray()};
-            // the task output comes first; distillation outputs follow it
-            eval.eval(ds.getLabels(), net.output(false, new INDArray[] {ds.getFeatures()}, masks)[0]);
-        }
-        return eval;
-    }
-
-    /**
-     * For a two-class set, ", test F1 x (class)": the F1 score of class 1, the class a binary task detects (spam
-     * against ham); empty otherwise.
-     */
-    public static String positiveF1(Evaluation eval, LabeledExamples data) {
-        return data.classes() != 2 ? "" : String.format(Locale.ROOT, ", test F1 %.4f (%s)", eval.f1(1),
-                data.classNames().get(1));
-    }
-
     private static double learningRate(ComputationGraph net) {
         for (Layer l : net.getLayers()) {
             if (l.numParams() > 0) {
@@ -432,13 +421,13 @@ public final class Trainer {
         XYChart loss = new XYChartBuilder().width(560).height(400).title("train loss").xAxisTitle("epoch")
                 .yAxisTitle("loss").build();
         loss.addSeries("train loss", x, state.history.stream().mapToDouble(r -> r.trainLoss).toArray());
-        XYChart acc = new XYChartBuilder().width(560).height(400).title("accuracy").xAxisTitle("epoch")
-                .yAxisTitle("accuracy").build();
+        XYChart test = new XYChartBuilder().width(560).height(400).title(state.metric()).xAxisTitle("epoch")
+                .yAxisTitle(state.metric()).build();
         double[] train = state.history.stream().mapToDouble(r -> r.trainAccuracy).toArray();
         if (java.util.Arrays.stream(train).allMatch(Double::isFinite)) {
-            acc.addSeries("train accuracy", x, train);
+            test.addSeries("train accuracy", x, train);
         }
-        acc.addSeries("test accuracy", x, state.history.stream().mapToDouble(r -> r.testAccuracy).toArray());
-        Figures.writeSideBySide(List.of(loss, acc), options.runDir().resolve(CURVES));
+        test.addSeries(state.metric(), x, state.history.stream().mapToDouble(r -> r.testScore).toArray());
+        Figures.writeSideBySide(List.of(loss, test), options.runDir().resolve(CURVES));
     }
 }

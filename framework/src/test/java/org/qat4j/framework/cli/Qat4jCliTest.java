@@ -144,8 +144,8 @@ class Qat4jCliTest {
         assertEquals(Qat4j.OK, all.code(), all.err());
         List<String> rows = all.out().lines().toList();
         assertEquals(4, rows.size(), all.out());
-        assertTrue(rows.get(0).startsWith("| run | recipe | epochs | test accuracy |"), all.out());
-        assertTrue(rows.get(2).matches("\\| a \\| tiny \\| 2/2 \\| [0-9.]+% \\| [0-9.]+% \\([12]\\) \\| [0-9.]+ "
+        assertTrue(rows.get(0).startsWith("| run | recipe | epochs | metric | last |"), all.out());
+        assertTrue(rows.get(2).matches("\\| a \\| tiny \\| 2/2 \\| test accuracy \\| [0-9.]+% \\| [0-9.]+% \\([12]\\) \\| [0-9.]+ "
                 + "\\| [0-9.]+% \\| [0-9.]+ \\| " + java.util.regex.Pattern.quote(Version.current()) + " \\|"),
                 rows.get(2));
         assertTrue(rows.get(3).startsWith("| b | tiny | 1/1 |"), rows.get(3));

@@ -25,6 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.qat4j.framework.data.FashionMnist;
 import org.qat4j.framework.data.LabeledImages;
+import org.qat4j.framework.diffusion.DiffusionImages;
 import org.qat4j.framework.recipe.Recipes;
 import org.qat4j.framework.train.CheckpointStore;
 import org.qat4j.framework.train.Trainer;
@@ -67,11 +68,7 @@ class ClassifierFeaturesTest {
 
     /** Images as a diffusion model sees them: x = 2p - 1, padded by 2 with background -1, FLOAT. */
     private static INDArray padded(INDArray images) {
-        long n = images.size(0);
-        INDArray out = Nd4j.valueArrayOf(new long[] {n, 1, 32, 32}, -1.0, DataType.FLOAT);
-        out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(2, 30), NDArrayIndex.interval(2, 30))
-                .assign(images.mul(2).subi(1));
-        return out;
+        return DiffusionImages.fromClassifierRange(images);
     }
 
     @Test
@@ -106,12 +103,12 @@ class ClassifierFeaturesTest {
     @Test
     void diffusionImagesComeBackAsTheClassifierImagesBitForBit() {
         INDArray x = images(0, 50);
-        INDArray back = ClassifierFeatures.fromDiffusionRange(padded(x));
+        INDArray back = DiffusionImages.toClassifierRange(padded(x));
         assertArrayEquals(new long[] {50, 1, 28, 28}, back.shape());
         assertEquals(DataType.FLOAT, back.dataType());
         assertArrayEquals(x.dup().data().asFloat(), back.dup().data().asFloat(), 0f);
         assertArrayEquals(x.castTo(DataType.FLOAT).data().asFloat(),
-                ClassifierFeatures.fromDiffusionRange(padded(x).castTo(DataType.DOUBLE)).data().asFloat(), 0f);
+                DiffusionImages.toClassifierRange(padded(x).castTo(DataType.DOUBLE)).data().asFloat(), 0f);
         ClassifierFeatures.Output direct = classifier.compute(x);
         ClassifierFeatures.Output viaDiffusion = classifier.compute(padded(x));
         assertArrayEquals(direct.features().toDoubleMatrix(), viaDiffusion.features().toDoubleMatrix());
@@ -129,7 +126,7 @@ class ClassifierFeaturesTest {
         expected[2] = 100 / 255f;
         // 0 is half-way between levels 127 and 128
         expected[28 * 28 - 1] = 128 / 255f;
-        assertArrayEquals(expected, ClassifierFeatures.fromDiffusionRange(sample).data().asFloat(), 0f,
+        assertArrayEquals(expected, DiffusionImages.toClassifierRange(sample).data().asFloat(), 0f,
                 "clamped, rounded to k/255, the padding (with a 1 at its corner) cropped away");
     }
 
@@ -186,10 +183,17 @@ class ClassifierFeaturesTest {
     }
 
     @Test
-    void aClassifierWithoutLogitsIsRefusedNamingItsRecipe() throws Exception {
+    void aClassifierEndingInASoftmaxOutputLayerGivesTheInputOfThatLayer() throws Exception {
         Path tiny = shared.resolve("tiny");
         new Trainer(new Trainer.Options(tiny, data, 0, 2, 100, false), QUIET).start(Recipes.create("tiny"));
-        assertRefused(() -> ClassifierFeatures.open(tiny), "recipe tiny", "no dense layer 'logits'", "gap");
+        ClassifierFeatures features = ClassifierFeatures.open(tiny);
+        assertEquals("gap", features.featureVertex());
+        ComputationGraph net = CheckpointStore.open(tiny).model();
+        INDArray x = images(0, 40);
+        ClassifierFeatures.Output out = features.compute(x);
+        assertTrue(out.features().sub(net.feedForward(x, false).get("gap").castTo(DataType.DOUBLE)).amaxNumber()
+                .doubleValue() < 1e-5);
+        assertArrayEquals(net.output(false, x)[0].argMax(1).toIntVector(), out.predicted());
         assertRefused(() -> ClassifierFeatures.open(shared.resolve("nowhere")), "classifier: no such checkpoint");
     }
 
@@ -205,7 +209,7 @@ class ClassifierFeaturesTest {
                 "[N, 1, 32, 32] in [-1, 1]");
         assertRefused(() -> classifier.compute(padded(images(0, 4)).putScalar(new long[] {1, 0, 9, 9}, Double.NaN)),
                 "4 images hold non-finite values");
-        assertRefused(() -> ClassifierFeatures.fromDiffusionRange(images(0, 4)), "expected [N, 1, 32, 32]");
+        assertRefused(() -> DiffusionImages.toClassifierRange(images(0, 4)), "expected [N, 1, 32, 32]");
         assertRefused(() -> fid.score(images(0, 1)), "at least 2 samples, got 1");
         assertRefused(() -> fid.score(images(0, 10), 1001), "2..1000 test images", "got 1001");
     }

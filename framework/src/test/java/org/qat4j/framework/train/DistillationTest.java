@@ -116,7 +116,7 @@ class DistillationTest {
         ComputationGraph net = CheckpointStore.open(teacher).model();
         INDArray x = Recipes.create("tiny").loadData(data).test().batch(new int[] {0, 1, 2})
                 .getFeatures();
-        INDArray[] taps = t.taps(x, null);
+        INDArray[] taps = t.taps(new INDArray[] {x}, null);
         INDArray softmax = Transforms.softmax(taps[0], true);
         assertTrue(softmax.equalsWithEps(net.outputSingle(false, x), 1e-5), softmax + " vs " + net.outputSingle(x));
         assertArrayEquals(new long[] {3, 8, 6, 6}, taps[1].shape());

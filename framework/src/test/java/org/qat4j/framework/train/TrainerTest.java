@@ -67,7 +67,7 @@ class TrainerTest {
             copyTree(a.resolve("checkpoints").resolve(keep), b.resolve("checkpoints").resolve(keep));
             Trainer.Result resumed = trainer(b, 5).resume();
             assertEquals(full.paramsSha256(), resumed.paramsSha256(), "resumed from " + keep);
-            assertEquals(full.testAccuracy(), resumed.testAccuracy(), 0);
+            assertEquals(full.testScore(), resumed.testScore(), 0);
         }
         List<String> csv = Files.readAllLines(a.resolve("metrics.csv"));
         assertEquals(MetricsCsv.HEADER, csv.get(0));
