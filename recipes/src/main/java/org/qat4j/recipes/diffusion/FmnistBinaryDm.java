@@ -6,7 +6,6 @@ import org.qat4j.estimators.integer.LsqQuantizer;
 import org.qat4j.estimators.multibit.LmbBinarizer;
 import org.qat4j.framework.recipe.Distillation;
 import org.qat4j.framework.recipe.Hyperparameters;
-import org.qat4j.framework.recipe.TeacherSettings;
 
 /**
  * {@code fmnist-binarydm}: BinaryDM, W1 with LSQ activations at {@code activationBits} (8: W1A8, 4: W1A4).
@@ -17,13 +16,11 @@ import org.qat4j.framework.recipe.TeacherSettings;
  *   progressive:  the groups switch from FP to binary one every progressiveSteps iterations, middle first, then
  *                 8x8, 16x16, 32x32; then the activation quantizers
  * </pre>
- * initialised from the FP32 teacher {@code fmnist-ddpm-fp32}, whose every res block output it mimics.
+ * initialised from the FP32 teacher {@code fmnist-ddpm-fp32}, whose every res block output it mimics
+ * ({@code --set initFromTeacher=false} with {@code lrmWeight=0} trains it from scratch without a teacher).
  */
-public class FmnistBinaryDm extends FmnistDdpm {
+public class FmnistBinaryDm extends QuantizedDdpm {
 
-    static final String FP32_TEACHER = "runs/fmnist-ddpm-fp32";
-
-    private final TeacherSettings teacher = new TeacherSettings(hyperparameters(), FP32_TEACHER, true);
     public final Hyperparameters.Param<Integer> activationBits = hyperparameters().integer("activationBits", 8, 2, 8,
             "bits of the LSQ activation quantizers (8: W1A8, 4: W1A4)");
     public final Hyperparameters.Param<Double> lrmWeight = hyperparameters().real("lrmWeight", 1e-4, 0, 1000,
@@ -61,11 +58,12 @@ public class FmnistBinaryDm extends FmnistDdpm {
 
     @Override
     public Distillation distillation() {
+        if (lrmWeight.get() == 0) {
+            return super.distillation();
+        }
         Distillation d = teacher.distillation();
-        if (lrmWeight.get() > 0) {
-            for (String tap : blockTaps()) {
-                d.term("lrm-" + tap, tap, new LrmLoss(), lrmWeight.get() / blockTaps().size());
-            }
+        for (String tap : blockTaps()) {
+            d.term("lrm-" + tap, tap, new LrmLoss(), lrmWeight.get() / blockTaps().size());
         }
         return d;
     }

@@ -5,19 +5,15 @@ import org.qat4j.estimators.Quantizer;
 import org.qat4j.estimators.integer.LsqQuantizer;
 import org.qat4j.estimators.scaling.XnorScaling;
 import org.qat4j.estimators.sign.SteEstimator;
-import org.qat4j.framework.recipe.Distillation;
 import org.qat4j.framework.recipe.Hyperparameters;
-import org.qat4j.framework.recipe.TeacherSettings;
 
 /**
  * {@code fmnist-ddpm-bnn-baseline}: the plain 1-bit baseline BinaryDM is measured against: every group's weights
  * {@code mean|W_o| sign(W)} (straight-through, clipped at 1), the same LSQ activations, initialised from the same
  * FP32 model, trained on the task loss alone (no LRM, no progressive binarization).
  */
-public class FmnistDdpmBnnBaseline extends FmnistDdpm {
+public class FmnistDdpmBnnBaseline extends QuantizedDdpm {
 
-    private final TeacherSettings teacher = new TeacherSettings(hyperparameters(), FmnistBinaryDm.FP32_TEACHER,
-            true);
     public final Hyperparameters.Param<Integer> activationBits = hyperparameters().integer("activationBits", 8, 2, 8,
             "bits of the LSQ activation quantizers");
 
@@ -40,10 +36,5 @@ public class FmnistDdpmBnnBaseline extends FmnistDdpm {
     @Override
     protected Quantizer activations() {
         return new LsqQuantizer(activationBits.get(), true, false);
-    }
-
-    @Override
-    public Distillation distillation() {
-        return teacher.initFromTeacher.get() ? teacher.distillation() : null;
     }
 }

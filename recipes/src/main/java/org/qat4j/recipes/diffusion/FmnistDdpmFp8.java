@@ -6,10 +6,10 @@ import org.qat4j.estimators.fp.FpFormat;
 import org.qat4j.estimators.fp.FpQuantizer;
 
 /**
- * {@code fmnist-ddpm-fp8}: W8A8 in FP8 E4M3, quantization-aware training: weights scaled per output channel to the
+ * {@code fmnist-ddpm-fp8}: W8A8 in FP8 E4M3, quantization-aware training from the FP32 run: weights scaled per output channel to the
  * format's maximum, activations per tensor.
  */
-public class FmnistDdpmFp8 extends FmnistDdpm {
+public class FmnistDdpmFp8 extends QuantizedDdpm {
 
     @Override
     public String name() {

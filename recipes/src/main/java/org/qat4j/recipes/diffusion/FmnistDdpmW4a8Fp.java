@@ -7,9 +7,9 @@ import org.qat4j.estimators.fp.FpQuantizer;
 
 /**
  * {@code fmnist-ddpm-w4a8-fp}: FP4 E2M1 weights (scaled per output channel to the format's maximum 6) and FP8 E4M3
- * activations (per tensor), quantization-aware training.
+ * activations (per tensor), quantization-aware training from the FP32 run.
  */
-public class FmnistDdpmW4a8Fp extends FmnistDdpm {
+public class FmnistDdpmW4a8Fp extends QuantizedDdpm {
 
     @Override
     public String name() {
