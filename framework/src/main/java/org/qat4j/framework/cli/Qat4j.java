@@ -39,7 +39,7 @@ public final class Qat4j {
         for (Command c : List.of(new TrainCommand(), new ResumeCommand(), new EvalCommand(), new SummaryCommand(),
                 new ListCommand(), new ReportCommand(), new DownloadCommand(), new PlotEstimatorCommand(),
                 new BenchBackendCommand(), new ExportCommand(), new InferCommand(),
-                new BenchInferCommand(), new SampleCommand(), new FidCommand())) {
+                new BenchInferCommand(), new SampleCommand(), new FidCommand(), new QuantizeCommand())) {
             commands.put(c.name(), c);
         }
     }

@@ -118,12 +118,20 @@ public abstract class DiffusionRecipe extends Recipe {
     }
 
     /**
+     * The weight of the denoising loss in the objective: 1, or 0 for a run that learns from a teacher alone (the
+     * calibration of post-training quantization reconstructs the FP32 network's output instead).
+     */
+    protected double taskWeight() {
+        return 1;
+    }
+
+    /**
      * The output {@value #OUTPUT}: the mean squared error per pixel of the predicted noise (the vertex {@code eps}).
      * DL4J's CNN loss sums the loss of every position of an example; the weight 1/(H W) makes the score the mean,
      * the figure the test loss reports. Returns the output's name.
      */
     protected String output(ComputationGraphConfiguration.GraphBuilder g, String eps) {
-        INDArray perPixel = Nd4j.create(new double[] {1.0 / (DiffusionImages.SIZE * DiffusionImages.SIZE)});
+        INDArray perPixel = Nd4j.create(new double[] {taskWeight() / (DiffusionImages.SIZE * DiffusionImages.SIZE)});
         g.addLayer(OUTPUT, new CnnLossLayer.Builder().lossFunction(new LossMSE(perPixel))
                 .activation(Activation.IDENTITY).build(), eps);
         return OUTPUT;

@@ -209,7 +209,7 @@ class ClassifierFeaturesTest {
                 "[N, 1, 32, 32] in [-1, 1]");
         assertRefused(() -> classifier.compute(padded(images(0, 4)).putScalar(new long[] {1, 0, 9, 9}, Double.NaN)),
                 "4 images hold non-finite values");
-        assertRefused(() -> DiffusionImages.toClassifierRange(images(0, 4)), "expected [N, 1, 32, 32]");
+        assertRefused(() -> DiffusionImages.toClassifierRange(images(0, 4)), "expected images [N, C, 32, 32]");
         assertRefused(() -> fid.score(images(0, 1)), "at least 2 samples, got 1");
         assertRefused(() -> fid.score(images(0, 10), 1001), "2..1000 test images", "got 1001");
     }

@@ -66,9 +66,9 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
     protected INDArray quantizeAndKeep(Quantizer q, String prefix, INDArray x, boolean training,
             LayerWorkspaceMgr mgr) {
         if (!training || q == null) {
-            return quantize(q, prefix, x, training);
+            return quantize(q, prefix, x);
         }
-        return computeAndKeep(prefix, mgr, () -> quantize(q, prefix, x, true));
+        return computeAndKeep(prefix, mgr, () -> quantize(q, prefix, x));
     }
 
     /** The quantized tensor for the backward pass: kept from the forward pass on this input, or recomputed. */
@@ -77,7 +77,7 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
             return x;
         }
         INDArray k = kept(prefix);
-        return k != null && Arrays.equals(k.shape(), x.shape()) ? k : quantize(q, prefix, x, false);
+        return k != null && Arrays.equals(k.shape(), x.shape()) ? k : quantize(q, prefix, x);
     }
 
     /** Called at the end of a backward pass: what was kept belongs to that pass only. */
@@ -106,14 +106,16 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
         return out;
     }
 
-    /** Runs a quantizer (or passes through when absent); in training, advances its schedules first. */
-    protected INDArray quantize(Quantizer q, String prefix, INDArray x, boolean training) {
+    /**
+     * Runs a quantizer (or passes through when absent), its schedules first brought to the network's point of
+     * training: in inference too, so that a network read from a checkpoint quantizes as it did when it was saved
+     * (a delayed quantizer is on, a staged estimator in its stage).
+     */
+    protected INDArray quantize(Quantizer q, String prefix, INDArray x) {
         if (q == null) {
             return x;
         }
-        if (training) {
-            q.onProgress(getEpochCount(), getIterationCount());
-        }
+        q.onProgress(getEpochCount(), getIterationCount());
         long t = Profiler.start();
         INDArray out = q.forward(x, prefixed(prefix));
         Profiler.stop(profileName(), Profiler.QUANTIZE, t);

@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.NoOp;
 import org.qat4j.estimators.Quantizer;
 import org.qat4j.estimators.schedule.DelayedQuantizer;
 import org.qat4j.framework.recipe.DiffusionRecipe;
@@ -29,7 +30,7 @@ import org.qat4j.layers.SinusoidalEmbedding;
  *            a stride-2 conv3x3 (not after the last level); every output is kept as a skip
  *   middle:  res block, res block                                                                8x8
  *   up:      level l = 2, 1, 0: {@code blocks + 1} res blocks, each on concat(x, skip), then nearest 2x
- *            upsampling + conv3x3 (not after level 0)
+ *            upsampling + conv3x3 to the channels of the level above (not after level 0)
  *   out:     GN, SiLU, conv3x3(1) = predicted noise                                             FP
  *   res block(x, c):  h = conv3x3(Q_a(SiLU(GN(x))));  h += dense_c(SiLU(temb));  h = conv3x3(Q_a(SiLU(GN(h))));
  *                     out = h + (x, or conv1x1(Q_a(x)) when the channels change)
@@ -47,6 +48,8 @@ public abstract class FmnistDdpm extends DiffusionRecipe {
     public static final int MIDDLE = 3;
     static final int LEVELS = 3;
     static final String TEMB = "temb-act";
+    /** The predicted noise, the network's last layer before its loss. */
+    public static final String EPS = "eps";
 
     public final Hyperparameters.Param<Integer> width = hyperparameters().integer("width", 32, 8, 512,
             "channels w of the first level (w, 2w, 2w at 32, 16, 8 pixels)");
@@ -56,6 +59,7 @@ public abstract class FmnistDdpm extends DiffusionRecipe {
             "groups of the group normalizations (must divide every channel count)");
 
     private final List<String> blockTaps = new ArrayList<>();
+    private int iterations;
 
     protected FmnistDdpm() {
         epochs.set(10);
@@ -68,6 +72,22 @@ public abstract class FmnistDdpm extends DiffusionRecipe {
 
     /** Quantizer of the inputs of the quantized convolutions; null for FP. */
     protected abstract Quantizer activations();
+
+    /**
+     * The weight quantizer a group's convolutions get: {@link #weights(int)}, or what a recipe's other form puts in
+     * its place (learned rounding, for post-training quantization); {@code iterations} is the length of the run.
+     */
+    protected Quantizer convWeights(int group, int iterations) {
+        return weights(group);
+    }
+
+    /**
+     * Whether every weight of the network is frozen (no updates; only quantizers' own parameters learn), as in the
+     * calibration of post-training quantization. False by default.
+     */
+    protected boolean frozen() {
+        return false;
+    }
 
     /**
      * The iteration at which a group's quantizers switch on ({@link #activations()} use group {@code -1}); 0 (the
@@ -99,11 +119,12 @@ public abstract class FmnistDdpm extends DiffusionRecipe {
             }
         }
         blockTaps.clear();
+        iterations = epochs.get() * iterationsPerEpoch;
         ComputationGraphConfiguration.GraphBuilder g = graph(iterationsPerEpoch);
         g.addLayer("time-embed", new SinusoidalEmbedding.Builder().dim(w).build(), TIME);
-        g.addLayer("time-dense1", new DenseLayer.Builder().nOut(4 * w).activation(Activation.SWISH).build(),
+        g.addLayer("time-dense1", dense(4 * w, Activation.SWISH),
                 "time-embed");
-        g.addLayer("time-dense2", new DenseLayer.Builder().nOut(4 * w).activation(Activation.IDENTITY).build(),
+        g.addLayer("time-dense2", dense(4 * w, Activation.IDENTITY),
                 "time-dense1");
         g.addLayer(TEMB, new ActivationLayer.Builder().activation(Activation.SWISH).build(), "time-dense2");
 
@@ -138,13 +159,14 @@ public abstract class FmnistDdpm extends DiffusionRecipe {
             }
             if (level > 0) {
                 g.addLayer("up" + level + "-nearest", new Upsampling2D.Builder(2).build(), x);
+                c = channels(w, level - 1);
                 x = quantConv(g, "up" + level, "up" + level + "-nearest", c, 3, 1, level - 1);
             }
         }
         g.addLayer("out-norm", groupNorm(), x);
         g.addLayer("out-act", new ActivationLayer.Builder().activation(Activation.SWISH).build(), "out-norm");
-        g.addLayer("eps", conv(1, 3, 1, null), "out-act");
-        return new ComputationGraph(g.setOutputs(output(g, "eps")).build());
+        g.addLayer(EPS, conv(1, 3, 1, null), "out-act");
+        return new ComputationGraph(g.setOutputs(output(g, EPS)).build());
     }
 
     private String resBlock(ComputationGraphConfiguration.GraphBuilder g, String name, String in, int cin, int cout,
@@ -152,7 +174,7 @@ public abstract class FmnistDdpm extends DiffusionRecipe {
         g.addLayer(name + "-norm1", groupNorm(), in);
         g.addLayer(name + "-act1", new ActivationLayer.Builder().activation(Activation.SWISH).build(), name + "-norm1");
         String h = quantConv(g, name + "-conv1", name + "-act1", cout, 3, 1, group);
-        g.addLayer(name + "-time", new DenseLayer.Builder().nOut(cout).activation(Activation.IDENTITY).build(), TEMB);
+        g.addLayer(name + "-time", dense(cout, Activation.IDENTITY), TEMB);
         g.addVertex(name + "-addtime", new ChannelAddVertex(), h, name + "-time");
         g.addLayer(name + "-norm2", groupNorm(), name + "-addtime");
         g.addLayer(name + "-act2", new ActivationLayer.Builder().activation(Activation.SWISH).build(), name + "-norm2");
@@ -172,7 +194,7 @@ public abstract class FmnistDdpm extends DiffusionRecipe {
             g.addLayer(name + "-q", new QuantActivation.Builder().quantizer(a).build(), in);
             x = name + "-q";
         }
-        g.addLayer(name, conv(out, kernel, stride, delayed(weights(group), group)), x);
+        g.addLayer(name, conv(out, kernel, stride, delayed(convWeights(group, iterations), group)), x);
         return name;
     }
 
@@ -181,13 +203,19 @@ public abstract class FmnistDdpm extends DiffusionRecipe {
         return q == null || start == 0 ? q : new DelayedQuantizer(q, start);
     }
 
-    private static QuantConv2D conv(int out, int kernel, int stride, Quantizer weights) {
+    private QuantConv2D conv(int out, int kernel, int stride, Quantizer weights) {
         return new QuantConv2D.Builder().nOut(out).kernelSize(kernel, kernel).stride(stride, stride)
                 .padding(kernel / 2, kernel / 2).hasBias(true).activation(Activation.IDENTITY)
-                .weightQuantizer(weights).build();
+                .weightQuantizer(weights).frozenWeights(frozen()).build();
     }
 
     private GroupNorm groupNorm() {
-        return new GroupNorm.Builder().groups(groups.get()).build();
+        GroupNorm.Builder b = new GroupNorm.Builder().groups(groups.get());
+        return (frozen() ? b.updater(new NoOp()) : b).build();
+    }
+
+    private DenseLayer dense(int out, Activation activation) {
+        DenseLayer.Builder b = new DenseLayer.Builder().nOut(out).activation(activation);
+        return (frozen() ? b.updater(new NoOp()) : b).build();
     }
 }

@@ -1,15 +1,9 @@
 package org.qat4j.recipes.diffusion;
 
-import org.qat4j.estimators.Nd;
-import org.qat4j.estimators.Quantizer;
 import org.qat4j.estimators.fp.FpFormat;
-import org.qat4j.estimators.fp.FpQuantizer;
 
-/**
- * {@code fmnist-ddpm-fp8}: W8A8 in FP8 E4M3, quantization-aware training from the FP32 run: weights scaled per output channel to the
- * format's maximum, activations per tensor.
- */
-public class FmnistDdpmFp8 extends QuantizedDdpm {
+/** {@code fmnist-ddpm-fp8}: W8A8 in FP8 E4M3, quantization-aware or post-training ({@link FloatingPointDdpm}). */
+public class FmnistDdpmFp8 extends FloatingPointDdpm {
 
     @Override
     public String name() {
@@ -18,16 +12,17 @@ public class FmnistDdpmFp8 extends QuantizedDdpm {
 
     @Override
     public String description() {
-        return "DDPM U-Net W8A8 in FP8 E4M3 (per-channel max scaling of weights, per-tensor of activations)";
+        return "DDPM U-Net W8A8 in FP8 E4M3 (per-channel weight scales); QAT from fmnist-ddpm-fp32, or PTQ with "
+                + "learned rounding (qat4j quantize)";
     }
 
     @Override
-    protected Quantizer weights(int group) {
-        return new FpQuantizer(FpFormat.E4M3, FpQuantizer.ScaleMode.MAX, 0);
+    protected FpFormat weightFormat() {
+        return FpFormat.E4M3;
     }
 
     @Override
-    protected Quantizer activations() {
-        return new FpQuantizer(FpFormat.E4M3, FpQuantizer.ScaleMode.MAX, Nd.PER_TENSOR);
+    protected FpFormat activationFormat() {
+        return FpFormat.E4M3;
     }
 }
