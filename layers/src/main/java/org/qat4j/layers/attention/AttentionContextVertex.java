@@ -42,7 +42,7 @@ public class AttentionContextVertex extends MultiHeadVertexImpl<AttentionContext
     public INDArray doForward(boolean training, LayerWorkspaceMgr mgr) {
         INDArray v = sequenceInput(VALUES, "values");
         INDArray p = conf.getFunction().probabilities(scores(v), conf.getBeta());
-        INDArray vh = splitHeads(quantize(conf.getValueQuantizer(), v, training));
+        INDArray vh = splitHeads(quantize(conf.getValueQuantizer(), v));
         INDArray context = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, v.shape(), 'c');
         // a c-order array's head split is a view, so the product lands in the output directly
         Nd4j.matmul(vh, p, splitHeads(context), false, true, false);
@@ -55,7 +55,7 @@ public class AttentionContextVertex extends MultiHeadVertexImpl<AttentionContext
         INDArray a = scores(v);
         AttentionFunction f = conf.getFunction();
         INDArray p = f.probabilities(a, conf.getBeta());
-        INDArray vh = splitHeads(quantize(conf.getValueQuantizer(), v, false));
+        INDArray vh = splitHeads(quantize(conf.getValueQuantizer(), v));
         INDArray gh = splitHeads(epsilon.castTo(dataType));
         INDArray dv = quantizeBackward(conf.getValueQuantizer(), v, mergeHeads(Nd4j.matmul(gh, p)));
         INDArray da = f.scoresGradient(a, p, Nd4j.matmul(gh, vh, true, false, false), conf.getBeta());

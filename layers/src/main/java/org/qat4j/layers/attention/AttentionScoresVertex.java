@@ -38,8 +38,8 @@ public class AttentionScoresVertex extends MultiHeadVertexImpl<AttentionScores> 
     public INDArray doForward(boolean training, LayerWorkspaceMgr mgr) {
         INDArray q = queries();
         INDArray k = sequenceInput(KEYS, "keys");
-        INDArray qh = splitHeads(quantize(conf.getQueryQuantizer(), q, training));
-        INDArray kh = splitHeads(quantize(conf.getKeyQuantizer(), k, training));
+        INDArray qh = splitHeads(quantize(conf.getQueryQuantizer(), q));
+        INDArray kh = splitHeads(quantize(conf.getKeyQuantizer(), k));
         long n = q.size(0);
         long length = q.size(2);
         INDArray scores = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, n, conf.getHeads(), length,
@@ -57,8 +57,8 @@ public class AttentionScoresVertex extends MultiHeadVertexImpl<AttentionScores> 
     public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr mgr) {
         INDArray q = queries();
         INDArray k = sequenceInput(KEYS, "keys");
-        INDArray qh = splitHeads(quantize(conf.getQueryQuantizer(), q, false));
-        INDArray kh = splitHeads(quantize(conf.getKeyQuantizer(), k, false));
+        INDArray qh = splitHeads(quantize(conf.getQueryQuantizer(), q));
+        INDArray kh = splitHeads(quantize(conf.getKeyQuantizer(), k));
         INDArray g = epsilon.castTo(dataType).div(Math.sqrt(qh.size(2)));
         INDArray dq = quantizeBackward(conf.getQueryQuantizer(), q, mergeHeads(Nd4j.matmul(kh, g, false, true,
                 false)));

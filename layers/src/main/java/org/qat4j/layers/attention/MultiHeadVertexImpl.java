@@ -93,14 +93,12 @@ public abstract class MultiHeadVertexImpl<C extends MultiHeadVertex> extends Bas
         return x.castTo(dataType);
     }
 
-    /** {@code Q(x)}, or x for full precision; in training the quantizer's schedules advance first, as in the layers. */
-    protected INDArray quantize(Quantizer q, INDArray x, boolean training) {
+    /** {@code Q(x)}, or x for full precision; the quantizer's schedules are evaluated first, as in the layers. */
+    protected INDArray quantize(Quantizer q, INDArray x) {
         if (q == null) {
             return x;
         }
-        if (training) {
-            q.onProgress(graph.getEpochCount(), graph.getIterationCount());
-        }
+        q.onProgress(graph.getEpochCount(), graph.getIterationCount());
         return q.forward(x);
     }
 

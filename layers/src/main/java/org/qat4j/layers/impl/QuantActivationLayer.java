@@ -39,7 +39,7 @@ public class QuantActivationLayer extends ChannelLayerImpl<QuantActivation> {
     @Override
     protected INDArray forward(boolean training, LayerWorkspaceMgr mgr) {
         INDArray x = checkedInput();
-        INDArray y = quantize(layerConf().getQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, shifted(x), training);
+        INDArray y = quantize(layerConf().getQuantizer(), QuantizedLayer.INPUT_QUANT_PREFIX, shifted(x));
         INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape());
         return out.assign(y).reshape('c', input.shape());
     }

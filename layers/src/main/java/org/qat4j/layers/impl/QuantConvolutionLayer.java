@@ -27,7 +27,7 @@ public class QuantConvolutionLayer extends QuantizedLayerImpl<QuantConv2D> {
     /** The weights this layer computes with at inference: its latent weights through its weight quantizer. */
     public INDArray inferenceWeights() {
         return quantize(layerConf().getWeightQuantizer(), QuantizedLayer.WEIGHT_QUANT_PREFIX,
-                getParam(QuantizedLayer.WEIGHT_KEY), false);
+                getParam(QuantizedLayer.WEIGHT_KEY));
     }
 
     @Override

@@ -25,7 +25,7 @@ public class QuantDenseLayer extends QuantizedLayerImpl<QuantDense> {
     /** The weights this layer computes with at inference: its latent weights through its weight quantizer. */
     public INDArray inferenceWeights() {
         return quantize(layerConf().getWeightQuantizer(), QuantizedLayer.WEIGHT_QUANT_PREFIX,
-                getParam(QuantizedLayer.WEIGHT_KEY), false);
+                getParam(QuantizedLayer.WEIGHT_KEY));
     }
 
     @Override

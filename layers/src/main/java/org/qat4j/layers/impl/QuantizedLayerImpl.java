@@ -19,6 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.qat4j.estimators.QuantGradient;
 import org.qat4j.estimators.Quantizer;
 import org.nd4j.common.primitives.Pair;
+import org.qat4j.layers.Layers;
 import org.qat4j.layers.Profiler;
 import org.qat4j.layers.QuantizedLayer;
 import org.qat4j.layers.params.ParamEntry;
@@ -33,7 +34,7 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
     /** Quantized tensors of the last training forward pass, for its backward pass. */
     private final Map<String, INDArray> kept = new HashMap<>();
     private INDArray keptFor;
-    private Set<String> stateKeys;
+    private Set<String> fixedKeys;
 
     protected QuantizedLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -66,9 +67,9 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
     protected INDArray quantizeAndKeep(Quantizer q, String prefix, INDArray x, boolean training,
             LayerWorkspaceMgr mgr) {
         if (!training || q == null) {
-            return quantize(q, prefix, x, training);
+            return quantize(q, prefix, x);
         }
-        return computeAndKeep(prefix, mgr, () -> quantize(q, prefix, x, true));
+        return computeAndKeep(prefix, mgr, () -> quantize(q, prefix, x));
     }
 
     /** The quantized tensor for the backward pass: kept from the forward pass on this input, or recomputed. */
@@ -77,7 +78,7 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
             return x;
         }
         INDArray k = kept(prefix);
-        return k != null && Arrays.equals(k.shape(), x.shape()) ? k : quantize(q, prefix, x, false);
+        return k != null && Arrays.equals(k.shape(), x.shape()) ? k : quantize(q, prefix, x);
     }
 
     /** Called at the end of a backward pass: what was kept belongs to that pass only. */
@@ -96,24 +97,24 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
     protected Map<String, INDArray> prefixed(String prefix) {
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (Map.Entry<String, INDArray> e : params.entrySet()) {
-            String k = e.getKey();
-            if (k.length() > prefix.length() && k.startsWith(prefix)
-                    && Character.isUpperCase(k.charAt(prefix.length()))) {
-                out.put(Character.toLowerCase(k.charAt(prefix.length())) + k.substring(prefix.length() + 1),
-                        e.getValue());
+            String name = QuantizedLayer.quantizerParamName(prefix, e.getKey());
+            if (name != null) {
+                out.put(name, e.getValue());
             }
         }
         return out;
     }
 
-    /** Runs a quantizer (or passes through when absent); in training, advances its schedules first. */
-    protected INDArray quantize(Quantizer q, String prefix, INDArray x, boolean training) {
+    /**
+     * Runs a quantizer (or passes through when absent), first evaluating its schedules at the network's epoch and
+     * iteration, in inference too: a restored network computes as it did at that point of training (e.g. with the
+     * hard rounding of learned rounding once past its hardening iteration).
+     */
+    protected INDArray quantize(Quantizer q, String prefix, INDArray x) {
         if (q == null) {
             return x;
         }
-        if (training) {
-            q.onProgress(getEpochCount(), getIterationCount());
-        }
+        q.onProgress(getEpochCount(), getIterationCount());
         long t = Profiler.start();
         INDArray out = q.forward(x, prefixed(prefix));
         Profiler.stop(profileName(), Profiler.QUANTIZE, t);
@@ -164,31 +165,37 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
         return g.input();
     }
 
-    /** Copies a parameter gradient into its view and records it. */
+    /** Copies a parameter gradient into its view and records it; a fixed parameter's stays zero. */
     protected void putGradient(Gradient gradient, String key, INDArray value) {
         INDArray view = gradientViews.get(key);
-        view.assign(value.reshape(view.shape()));
+        if (!fixedKeys().contains(key)) {
+            view.assign(value.reshape(view.shape()));
+        }
         gradient.gradientForVariable().put(key, view);
     }
 
-    /** Keys of the non-trainable state entries; the layout is fixed once the layer exists. */
-    private Set<String> stateKeys() {
-        if (stateKeys == null) {
+    /** Keys of the parameters that never move ({@link Layers#fixed}); the layout is fixed once the layer exists. */
+    private Set<String> fixedKeys() {
+        if (fixedKeys == null) {
+            boolean frozen = layerConf() instanceof QuantizedLayer q && q.isFrozenWeights();
             Set<String> keys = new HashSet<>();
             for (ParamEntry e : ((ParamLayout) layerConf()).paramLayout()) {
-                if (e.role() == ParamEntry.Role.STATE) {
+                if (Layers.fixed(e, frozen)) {
                     keys.add(e.key());
                 }
             }
-            stateKeys = keys;
+            fixedKeys = keys;
         }
-        return stateKeys;
+        return fixedKeys;
     }
 
-    /** A new gradient with zero for every state entry (state has no gradient; its view must not carry stale data). */
+    /**
+     * A new gradient with zero for every fixed parameter: state has no gradient, frozen weights take none, and the
+     * NoOp updater of both would apply stale data in their views.
+     */
     protected Gradient newGradient() {
         Gradient g = new DefaultGradient();
-        for (String key : stateKeys()) {
+        for (String key : fixedKeys()) {
             INDArray view = gradientViews.get(key);
             view.assign(0);
             g.gradientForVariable().put(key, view);
@@ -198,7 +205,7 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
 
     @Override
     public boolean updaterDivideByMinibatch(String paramName) {
-        return !stateKeys().contains(paramName);
+        return !fixedKeys().contains(paramName);
     }
 
     @Override

@@ -74,7 +74,7 @@ public class TokenEmbeddingLayer extends QuantizedLayerImpl<TokenEmbedding> {
         INDArray mask = checkedMask(idMatrix);
         TokenEmbedding c = layerConf();
         INDArray wq = quantize(c.getWeightQuantizer(), QuantizedLayer.WEIGHT_QUANT_PREFIX,
-                getParam(QuantizedLayer.WEIGHT_KEY), training);
+                getParam(QuantizedLayer.WEIGHT_KEY));
         long n = idMatrix.size(0);
         long length = idMatrix.size(1);
         INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, n, c.getNOut(), length);
