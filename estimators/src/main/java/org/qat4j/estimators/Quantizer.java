@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.shade.jackson.annotation.JsonTypeInfo;
 
 /**
@@ -21,6 +22,9 @@ import org.nd4j.shade.jackson.annotation.JsonTypeInfo;
  *
  * <p>Hyperparameters that change during training (ReSTE's exponent, BiPer's stage, ...) follow ND4J
  * {@link org.nd4j.linalg.schedule.ISchedule}s, evaluated when the trainer calls {@link #onProgress(int, int)}.
+ * Penalties on the quantizer's own parameters (AdaRound's rounding loss) are DL4J {@link Regularization}s it
+ * declares per parameter with {@link #regularization(String)}: DL4J's updater adds their gradients and the network's
+ * score their values, as for weight decay.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.CLASS, include = JsonTypeInfo.As.PROPERTY, property = "@class")
 public interface Quantizer extends Serializable {
@@ -57,7 +61,18 @@ public interface Quantizer extends Serializable {
         return 32;
     }
 
-    /** Re-evaluates the scheduled hyperparameters at this point of training. */
+    /**
+     * Regularisers of one trainable parameter (a name from {@link #paramSpecs}); a layer returns them as the
+     * regularisation of the layer parameter holding it. None by default.
+     */
+    default List<Regularization> regularization(String paramName) {
+        return List.of();
+    }
+
+    /**
+     * Re-evaluates the scheduled hyperparameters at this point of training. The layers call it before every forward
+     * pass, in training and inference, with the network's epoch and iteration counts.
+     */
     default void onProgress(int epoch, int iteration) {
     }
 }

@@ -128,15 +128,20 @@ public final class QuantizerRegistry {
                 new Param("e", "4", "exponent bits, 1..5"), new Param("m", "3", "mantissa bits, 0..7"));
         quantizer("fp-adaround", "learned rounding onto an FP grid (AdaRound form), post-training",
                 s -> {
-                    LearnedRoundingQuantizer q = new LearnedRoundingQuantizer(
-                            s.getEnum("format", FpFormat.class, FpFormat.E4M3), s.getInt("axis", 0));
+                    FpFormat format = s.getEnum("format", FpFormat.class, FpFormat.E4M3);
+                    int iterations = s.getInt("iterations", 0);
+                    LearnedRoundingQuantizer q = iterations != 0
+                            ? new LearnedRoundingQuantizer(format, s.getInt("axis", 0), 0.01, iterations)
+                            : new LearnedRoundingQuantizer(format, s.getInt("axis", 0));
                     q.setLambda(s.getDouble("lambda", 0.01));
                     q.setBeta(s.getDouble("beta", 20.0));
                     return q;
                 },
                 new Param("format", "e4m3", "e4m3, e5m2 or e2m1"), new Param("axis", "0", AXIS),
                 new Param("lambda", "0.01", "weight of the rounding regulariser"),
-                new Param("beta", "20.0", "regulariser exponent (annealed 20 -> 2)"));
+                new Param("beta", "20.0", "regulariser exponent >= 1 when not annealed"),
+                new Param("iterations", "0", "n > 0: beta annealed 20 -> 2 over n iterations, rounding hard from"
+                        + " iteration n on; 0: fixed beta, soft rounding"));
     }
 
     private QuantizerRegistry() {

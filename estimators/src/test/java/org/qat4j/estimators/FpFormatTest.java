@@ -19,7 +19,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import org.qat4j.estimators.fp.FlexibleBiasFpQuantizer;
 import org.qat4j.estimators.fp.FpFormat;
 import org.qat4j.estimators.fp.FpQuantizer;
-import org.qat4j.estimators.fp.LearnedRoundingQuantizer;
 
 class FpFormatTest {
 
@@ -232,46 +231,5 @@ class FpFormatTest {
         assertClose(TestArrays.gradient(loss, vec(b0), 1e-7), grad.param(FlexibleBiasFpQuantizer.BIAS), 1e-6);
         assertClose(Nd.absAtMost(x, max0).muli(g), grad.input(), 0);
         assertEquals(0.0, Nd.absAtMost(vec(900), max0).getDouble(0));
-    }
-
-    @Test
-    void learnedRoundingStartsAtTheWeightsLearnsAndHardensOntoTheGrid() {
-        LearnedRoundingQuantizer q = new LearnedRoundingQuantizer(FpFormat.E4M3, 0);
-        INDArray w = TestArrays.random(rnd, 3, 7);
-        Map<String, INDArray> p = Params.allocate(q, w.shape(), DataType.DOUBLE);
-        assertClose(w, q.forward(w, p), 1e-9);
-
-        p.get(LearnedRoundingQuantizer.V).assign(TestArrays.random(rnd, 3, 7));
-        INDArray g = TestArrays.random(rnd, 3, 7);
-        QuantGradient grad = q.backward(w, p, g);
-        INDArray v0 = p.get(LearnedRoundingQuantizer.V).dup();
-        Function<INDArray, Double> loss = v -> {
-            p.get(LearnedRoundingQuantizer.V).assign(v);
-            double r = q.forward(w, p).muli(g).sumNumber().doubleValue();
-            p.get(LearnedRoundingQuantizer.V).assign(v0);
-            return r;
-        };
-        assertClose(TestArrays.gradient(loss, v0, 1e-6), grad.param(LearnedRoundingQuantizer.V), 1e-5);
-        Function<INDArray, Double> reg = v -> {
-            p.get(LearnedRoundingQuantizer.V).assign(v);
-            double r = q.roundingLoss(p);
-            p.get(LearnedRoundingQuantizer.V).assign(v0);
-            return r;
-        };
-        q.setBeta(3.0);
-        assertClose(TestArrays.gradient(reg, v0, 1e-6), q.roundingLossGradient(p), 1e-5);
-
-        q.harden(p);
-        INDArray hard = q.forward(w, p);
-        INDArray scale = p.get(LearnedRoundingQuantizer.SCALE).reshape(3, 1);
-        INDArray u = hard.div(scale);
-        for (int i = 0; i < u.length(); i++) {
-            double ui = u.getDouble(i);
-            assertEquals(FpFormat.E4M3.round(ui), ui, 1e-9 * Math.max(1, Math.abs(ui)), "on the grid");
-            double wi = w.getDouble(i) / scale.getDouble(i / 7);
-            double step = Math.pow(2, Math.max(Math.floor(Math.log(Math.abs(wi)) / Math.log(2)), -6) - 3);
-            assertTrue(Math.abs(ui - wi) <= step * (1 + 1e-9), "hardened value " + ui + " is a grid neighbour of " + wi);
-        }
-        assertClose(w.ulike().assign(0.0), q.backward(w, p, g).param(LearnedRoundingQuantizer.V), 0);
     }
 }

@@ -64,10 +64,24 @@ public final class Layers {
                 .build();
     }
 
-    /** State never moves; biases take the bias updater when one is set; everything else the layer's updater. */
-    public static IUpdater updaterFor(ParamLayout layer, String paramName, IUpdater updater, IUpdater biasUpdater) {
+    /**
+     * Whether a parameter never moves: state, and with frozen weights the layer's weights and bias (post-training
+     * quantization trains only the quantizers' parameters, e.g. AdaRound's V). Such a parameter has a {@link NoOp}
+     * updater, which applies its gradient unchanged, so its gradient must be zero and it takes no regularisation.
+     */
+    public static boolean fixed(ParamEntry e, boolean frozenWeights) {
+        return e.role() == ParamEntry.Role.STATE
+                || frozenWeights && (e.role() == ParamEntry.Role.WEIGHT || e.role() == ParamEntry.Role.BIAS);
+    }
+
+    /**
+     * Fixed parameters ({@link #fixed}) take {@link NoOp}; biases the bias updater when one is set; everything else
+     * the layer's updater.
+     */
+    public static IUpdater updaterFor(ParamLayout layer, String paramName, IUpdater updater, IUpdater biasUpdater,
+            boolean frozenWeights) {
         ParamEntry e = entry(layer, paramName);
-        if (e.role() == ParamEntry.Role.STATE) {
+        if (fixed(e, frozenWeights)) {
             return new NoOp();
         }
         if (e.role() == ParamEntry.Role.BIAS && biasUpdater != null) {

@@ -31,7 +31,7 @@ public abstract class ParamLayoutLayer extends FeedForwardLayer implements Param
 
     @Override
     public IUpdater getUpdaterByParam(String paramName) {
-        return Layers.updaterFor(this, paramName, iUpdater, biasUpdater);
+        return Layers.updaterFor(this, paramName, iUpdater, biasUpdater, false);
     }
 
     @Override

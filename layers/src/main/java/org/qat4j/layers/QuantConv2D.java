@@ -3,7 +3,7 @@ package org.qat4j.layers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -232,9 +232,12 @@ public class QuantConv2D extends QuantizedLayer {
     }
 
     @Override
-    public List<Quantizer> quantizers() {
-        return outputScaling == null ? super.quantizers()
-                : Stream.concat(super.quantizers().stream(), Stream.of(outputScaling)).toList();
+    protected Map<String, Quantizer> quantizersByPrefix() {
+        Map<String, Quantizer> out = super.quantizersByPrefix();
+        if (outputScaling != null) {
+            out.put(OUTPUT_SCALING_PREFIX, outputScaling);
+        }
+        return out;
     }
 
     public void setOutputScaling(Quantizer outputScaling) {

@@ -2,10 +2,9 @@ package org.qat4j.layers;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.stream.Stream;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
@@ -13,6 +12,7 @@ import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.qat4j.estimators.ParamSpec;
@@ -26,7 +26,10 @@ import org.qat4j.layers.params.ParamEntry;
  * quantizer, absent meaning full precision. Their parameters become parameters of the layer, named with the prefix
  * {@value #WEIGHT_QUANT_PREFIX} or {@value #INPUT_QUANT_PREFIX} and the capitalised quantizer name ({@code wqScale},
  * {@code aqStep}; DL4J reserves '_' in parameter keys): trainable ones are updated by the network's updater, state
- * entries have a {@link NoOp} updater and are saved with the model.
+ * entries have a {@link NoOp} updater and are saved with the model. A quantizer's declared regularisers
+ * ({@link Quantizer#regularization(String)}) are the regularisation of the layer parameter holding that quantizer
+ * parameter. With {@code frozenWeights} the weights and bias are fixed (NoOp updater, zero gradient, no
+ * regularisation) while the quantizers' parameters train: post-training quantization with learned rounding.
  */
 public abstract class QuantizedLayer extends ParamLayoutLayer implements Quantizing {
 
@@ -38,6 +41,7 @@ public abstract class QuantizedLayer extends ParamLayoutLayer implements Quantiz
     protected Quantizer weightQuantizer;
     protected Quantizer inputQuantizer;
     protected boolean hasBias = true;
+    protected boolean frozenWeights;
 
     protected QuantizedLayer() {
     }
@@ -49,6 +53,7 @@ public abstract class QuantizedLayer extends ParamLayoutLayer implements Quantiz
         this.inputQuantizer = resolve("inputQuantizer", builder.inputQuantizer, builder.inputQuantizerName,
                 builder.inputQuantizerSettings);
         this.hasBias = builder.hasBias;
+        this.frozenWeights = builder.frozenWeights;
     }
 
     /** A quantizer given as an object, or by registry name and settings (errors name this layer and the setting). */
@@ -69,7 +74,7 @@ public abstract class QuantizedLayer extends ParamLayoutLayer implements Quantiz
 
     @Override
     public List<Quantizer> quantizers() {
-        return Stream.of(weightQuantizer, inputQuantizer).filter(Objects::nonNull).toList();
+        return List.copyOf(quantizersByPrefix().values());
     }
 
     public void setWeightQuantizer(Quantizer weightQuantizer) {
@@ -90,6 +95,14 @@ public abstract class QuantizedLayer extends ParamLayoutLayer implements Quantiz
 
     public void setHasBias(boolean hasBias) {
         this.hasBias = hasBias;
+    }
+
+    public boolean isFrozenWeights() {
+        return frozenWeights;
+    }
+
+    public void setFrozenWeights(boolean frozenWeights) {
+        this.frozenWeights = frozenWeights;
     }
 
     /** Shape of the latent weight tensor; output channels on axis 0. */
@@ -136,12 +149,48 @@ public abstract class QuantizedLayer extends ParamLayoutLayer implements Quantiz
         return prefix + Character.toUpperCase(name.charAt(0)) + name.substring(1);
     }
 
+    /** The quantizer parameter name a layer parameter key holds under this prefix ({@link #paramKey}'s inverse), or null. */
+    public static String quantizerParamName(String prefix, String key) {
+        if (key.length() <= prefix.length() || !key.startsWith(prefix)
+                || !Character.isUpperCase(key.charAt(prefix.length()))) {
+            return null;
+        }
+        return Character.toLowerCase(key.charAt(prefix.length())) + key.substring(prefix.length() + 1);
+    }
+
+    /** The quantizers whose parameters this layer holds, by parameter key prefix (absent ones left out). */
+    protected Map<String, Quantizer> quantizersByPrefix() {
+        Map<String, Quantizer> out = new LinkedHashMap<>();
+        if (weightQuantizer != null) {
+            out.put(WEIGHT_QUANT_PREFIX, weightQuantizer);
+        }
+        if (inputQuantizer != null) {
+            out.put(INPUT_QUANT_PREFIX, inputQuantizer);
+        }
+        return out;
+    }
+
+    @Override
+    public IUpdater getUpdaterByParam(String paramName) {
+        return Layers.updaterFor(this, paramName, iUpdater, biasUpdater, frozenWeights);
+    }
+
+    /** The layer's (bias) regularisation for W (b) unless frozen; a quantizer's declared ones for its parameters. */
     @Override
     public List<Regularization> getRegularizationByParam(String paramName) {
         if (WEIGHT_KEY.equals(paramName)) {
-            return regularization;
+            return frozenWeights ? List.of() : regularization;
         }
-        return BIAS_KEY.equals(paramName) ? regularizationBias : List.of();
+        if (BIAS_KEY.equals(paramName)) {
+            return frozenWeights ? List.of() : regularizationBias;
+        }
+        for (Map.Entry<String, Quantizer> e : quantizersByPrefix().entrySet()) {
+            String name = quantizerParamName(e.getKey(), paramName);
+            if (name != null) {
+                return e.getValue().regularization(name);
+            }
+        }
+        return List.of();
     }
 
     /** The implementation for this configuration. */
@@ -171,12 +220,12 @@ public abstract class QuantizedLayer extends ParamLayoutLayer implements Quantiz
             return false;
         }
         QuantizedLayer other = (QuantizedLayer) o;
-        return java.util.Objects.equals(weightQuantizer, other.weightQuantizer) && java.util.Objects.equals(inputQuantizer, other.inputQuantizer) && java.util.Objects.equals(hasBias, other.hasBias);
+        return java.util.Objects.equals(weightQuantizer, other.weightQuantizer) && java.util.Objects.equals(inputQuantizer, other.inputQuantizer) && java.util.Objects.equals(hasBias, other.hasBias) && frozenWeights == other.frozenWeights;
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(super.hashCode(), weightQuantizer, inputQuantizer, hasBias);
+        return java.util.Objects.hash(super.hashCode(), weightQuantizer, inputQuantizer, hasBias, frozenWeights);
     }
 
     /** Builder shared by the quantized layers. */
@@ -189,6 +238,7 @@ public abstract class QuantizedLayer extends ParamLayoutLayer implements Quantiz
         protected String inputQuantizerName;
         protected Map<String, String> inputQuantizerSettings = Map.of();
         protected boolean hasBias = true;
+        protected boolean frozenWeights;
 
         /** Quantizer of the latent weights (output channels on axis 0); none = full precision. */
         public T weightQuantizer(Quantizer q) {
@@ -220,6 +270,15 @@ public abstract class QuantizedLayer extends ParamLayoutLayer implements Quantiz
 
         public T hasBias(boolean hasBias) {
             this.hasBias = hasBias;
+            return (T) this;
+        }
+
+        /**
+         * Fix the weights and bias (NoOp updater, zero gradient, no regularisation) and train only the quantizers'
+         * parameters, as post-training quantization with learned rounding does. Default false.
+         */
+        public T frozenWeights(boolean frozenWeights) {
+            this.frozenWeights = frozenWeights;
             return (T) this;
         }
 

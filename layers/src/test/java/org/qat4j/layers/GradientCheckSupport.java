@@ -3,6 +3,7 @@ package org.qat4j.layers;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import java.util.Set;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -85,16 +86,26 @@ final class GradientCheckSupport {
     }
 
     static void checkMln(MultiLayerNetwork net, INDArray x, INDArray y) {
+        checkMln(net, x, y, Set.of());
+    }
+
+    /** A gradient check skipping the given parameters ("0_wqScale": layer index, '_', key), e.g. state. */
+    static void checkMln(MultiLayerNetwork net, INDArray x, INDArray y, Set<String> exclude) {
         boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(y)
-                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-8)
+                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-8).excludeParams(exclude)
                 .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
         assertTrue(ok, "gradient check failed (MultiLayerNetwork)");
     }
 
     static void checkGraph(ComputationGraph net, INDArray x, INDArray y) {
+        checkGraph(net, x, y, Set.of());
+    }
+
+    /** A gradient check skipping the given parameters ("l0_wqScale": vertex name, '_', key), e.g. state. */
+    static void checkGraph(ComputationGraph net, INDArray x, INDArray y, Set<String> exclude) {
         boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
                 .inputs(new INDArray[] {x}).labels(new INDArray[] {y}).epsilon(1e-6).maxRelError(1e-5)
-                .minAbsoluteError(1e-8).print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
+                .minAbsoluteError(1e-8).excludeParams(exclude).print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
         assertTrue(ok, "gradient check failed (ComputationGraph)");
     }
 

@@ -3,7 +3,7 @@ package org.qat4j.estimators.fp;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.qat4j.estimators.ChannelQuantizer;
@@ -12,6 +12,7 @@ import org.qat4j.estimators.Nd;
 import org.qat4j.estimators.ParamSpec;
 import org.qat4j.estimators.Params;
 import org.qat4j.estimators.QuantGradient;
+import org.qat4j.estimators.schedule.LinearRampSchedule;
 
 /**
  * Learned rounding of weights onto a floating-point grid (AdaRound form; post-training FP quantization of
@@ -20,12 +21,17 @@ import org.qat4j.estimators.QuantGradient;
  *   u      = w / scale                   (scale = max|w| / max per channel, fixed at init)
  *   step_i = 2^(max(floor(log2|u_i|), 1 - bias) - M)           (the format's grid step at u_i)
  *   w_q    = scale * clamp(step_i (floor(u_i / step_i) + h(V_i)), -max, max)
- *   h(V)   = clip(1.2 sigmoid(V) - 0.1, 0, 1)      (soft);   1{V &gt;= 0} once hardened
+ *   h(V)   = clip(1.2 sigmoid(V) - 0.1, 0, 1)      (soft);   1{V &gt;= 0} once hard
  *   V      initialised so that h = frac(u / step)  (w_q = w at the start)
- *   dL/dV  = g scale step h'(V);   dL/dw = g 1{|u| &lt;= max}
+ *   dL/dV  = g scale step h'(V)  (0 once hard);   dL/dw = g 1{|u| &lt;= max}
  *   L_round = lambda sum_i (1 - |2 h(V_i) - 1|^beta)         (beta annealed 20 -&gt; 2)
  * </pre>
- * Train V against {@code ||out_FP - out_Q||^2 + L_round}, then {@link #harden(Map)}.
+ * {@code L_round} is the {@link RoundingRegularizer} this quantizer declares for V ({@link #regularization}), built
+ * from its {@code lambda}, {@code beta} / {@code betaSchedule} and {@code hardenAt}; a layer hands it to DL4J's
+ * updater. Train V against {@code ||out_FP - out_Q||^2 + L_round} with the weights frozen. Rounding is hard from
+ * iteration {@code hardenAt} on (evaluated in {@link #onProgress}, which the layers call in training and inference
+ * with the network's counts, so a restored network at or past {@code hardenAt} infers with hard rounding), or
+ * for a parameter table after {@link #harden(Map)}.
  */
 public class LearnedRoundingQuantizer extends ChannelQuantizer {
 
@@ -37,6 +43,9 @@ public class LearnedRoundingQuantizer extends ChannelQuantizer {
     private double lambda = 0.01;
     private double beta = 20.0;
     private ISchedule betaSchedule;
+    private int hardenAt;
+    /** Hard by schedule at the last point of training seen; derived from hardenAt, so not a property. */
+    private boolean hardBySchedule;
 
     @Override
     public double bitsPerValue() {
@@ -50,6 +59,17 @@ public class LearnedRoundingQuantizer extends ChannelQuantizer {
     public LearnedRoundingQuantizer(FpFormat format, int channelAxis) {
         super(channelAxis);
         setFormat(format);
+    }
+
+    /**
+     * AdaRound's schedule for a run of {@code iterations} updates of V: beta annealed linearly from 20 to 2 over
+     * them, rounding hard from then on.
+     */
+    public LearnedRoundingQuantizer(FpFormat format, int channelAxis, double lambda, int iterations) {
+        this(format, channelAxis);
+        setLambda(lambda);
+        setBetaSchedule(new LinearRampSchedule(20.0, 2.0, iterations));
+        setHardenAt(iterations);
     }
 
     public FpFormat getFormat() {
@@ -68,12 +88,13 @@ public class LearnedRoundingQuantizer extends ChannelQuantizer {
         this.lambda = Check.nonNegative("lambda", lambda);
     }
 
+    /** The regulariser's exponent when no schedule is set. */
     public double getBeta() {
         return beta;
     }
 
     public void setBeta(double beta) {
-        this.beta = Check.finitePositive("beta", beta);
+        this.beta = RoundingRegularizer.checkBeta(beta);
     }
 
     public ISchedule getBetaSchedule() {
@@ -84,11 +105,33 @@ public class LearnedRoundingQuantizer extends ChannelQuantizer {
         this.betaSchedule = betaSchedule;
     }
 
+    /** The iteration from which rounding is hard ({@code h = 1{V >= 0}}, dL/dV = 0); 0 or negative: never. */
+    public int getHardenAt() {
+        return hardenAt;
+    }
+
+    public void setHardenAt(int hardenAt) {
+        this.hardenAt = hardenAt;
+    }
+
+    /** The rounding regulariser on V with this quantizer's lambda, beta (schedule) and hardening iteration. */
+    public RoundingRegularizer roundingRegularizer() {
+        RoundingRegularizer r = new RoundingRegularizer();
+        r.setLambda(lambda);
+        r.setBeta(beta);
+        r.setBetaSchedule(betaSchedule);
+        r.setHardenAt(hardenAt);
+        return r;
+    }
+
+    @Override
+    public List<Regularization> regularization(String paramName) {
+        return V.equals(paramName) ? List.of(roundingRegularizer()) : List.of();
+    }
+
     @Override
     public void onProgress(int epoch, int iteration) {
-        if (betaSchedule != null) {
-            setBeta(betaSchedule.valueAt(iteration, epoch));
-        }
+        hardBySchedule = roundingRegularizer().hardAt(iteration);
     }
 
     @Override
@@ -99,9 +142,14 @@ public class LearnedRoundingQuantizer extends ChannelQuantizer {
                 ParamSpec.state(Params.INITIALISED, new long[] {1}, 0.0));
     }
 
-    /** Switches to hard rounding {@code h = 1{V >= 0}}: the final quantized weights. */
+    /** Switches this parameter table to hard rounding {@code h = 1{V >= 0}}: the final quantized weights. */
     public void harden(Map<String, INDArray> params) {
         Params.require(params, HARD).assign(1.0);
+    }
+
+    /** Whether this table rounds hard: by {@link #harden(Map)}, or by schedule at the last point of training seen. */
+    public boolean isHard(Map<String, INDArray> params) {
+        return hardBySchedule || Params.require(params, HARD).getDouble(0) != 0.0;
     }
 
     /** [scale broadcastable, u = w/scale, step, floor(u/step)], initialising on the first call. */
@@ -118,32 +166,18 @@ public class LearnedRoundingQuantizer extends ChannelQuantizer {
                 format.bias(), format.mantissaBits());
         INDArray base = Transforms.floor(u.div(step), false);
         if (init) {
-            INDArray frac = u.div(step).subi(base).addi(0.1).divi(1.2);
-            Params.require(params, V).assign(Transforms.log(frac.div(frac.rsub(1.0)), false));
+            Params.require(params, V).assign(RectifiedSigmoid.inverseInPlace(u.div(step).subi(base)));
         }
         return new INDArray[] {s, u, step, base};
     }
 
-    /** h(V), soft or hard. */
+    /** h(V): soft, or {@code 1{V >= 0}} when hard. */
     public INDArray h(Map<String, INDArray> params) {
         INDArray v = Params.require(params, V);
-        if (Params.require(params, HARD).getDouble(0) != 0.0) {
+        if (isHard(params)) {
             return Nd.greaterThanInPlace(v.neg(), 0.0).rsubi(1.0);
         }
-        return Transforms.min(Transforms.max(Transforms.sigmoid(v, true).muli(1.2).subi(0.1), 0.0, false), 1.0,
-                false);
-    }
-
-    /** dh/dV: {@code 1.2 sigmoid(V)(1 - sigmoid(V))} where the clip is inactive; 0 once hardened. */
-    private INDArray dh(Map<String, INDArray> params) {
-        INDArray v = Params.require(params, V);
-        if (Params.require(params, HARD).getDouble(0) != 0.0) {
-            return v.ulike().assign(0.0);
-        }
-        INDArray sig = Transforms.sigmoid(v, true);
-        INDArray raw = sig.mul(1.2).subi(0.1);
-        INDArray active = Nd.within(raw, Nd4j.scalar(raw.dataType(), 0.0), Nd4j.scalar(raw.dataType(), 1.0));
-        return sig.rsub(1.0).muli(sig).muli(1.2).muli(active);
+        return RectifiedSigmoid.value(v);
     }
 
     @Override
@@ -156,24 +190,14 @@ public class LearnedRoundingQuantizer extends ChannelQuantizer {
     @Override
     public QuantGradient backward(INDArray w, Map<String, INDArray> params, INDArray gradOut) {
         INDArray[] g = grid(w, params);
+        INDArray gradIn = Nd.absAtMost(g[1], format.max()).muli(gradOut);
+        INDArray v = Params.require(params, V);
+        if (isHard(params)) {
+            return new QuantGradient(gradIn, Map.of(V, v.ulike().assign(0.0)));
+        }
         INDArray uq = g[3].add(h(params)).muli(g[2]);
         INDArray inRange = Nd.absAtMost(uq, format.max());
-        INDArray dV = dh(params).muli(g[2]).muli(g[0]).muli(inRange).muli(gradOut);
-        INDArray gradIn = Nd.absAtMost(g[1], format.max()).muli(gradOut);
+        INDArray dV = RectifiedSigmoid.derivative(v).muli(g[2]).muli(g[0]).muli(inRange).muli(gradOut);
         return new QuantGradient(gradIn, Map.of(V, dV));
-    }
-
-    /** {@code lambda sum(1 - |2h - 1|^beta)}: pushes every h to 0 or 1. */
-    public double roundingLoss(Map<String, INDArray> params) {
-        INDArray t = Transforms.abs(h(params).muli(2.0).subi(1.0), false);
-        return lambda * Transforms.pow(t, beta, false).rsubi(1.0).sumNumber().doubleValue();
-    }
-
-    /** Gradient of {@link #roundingLoss} with respect to V. */
-    public INDArray roundingLossGradient(Map<String, INDArray> params) {
-        INDArray c = h(params).muli(2.0).subi(1.0);
-        INDArray dLdh = Transforms.pow(Transforms.abs(c, true), beta - 1.0, false)
-                .muli(Transforms.sign(c, true)).muli(-2.0 * beta * lambda);
-        return dLdh.muli(dh(params));
     }
 }

@@ -19,6 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.qat4j.estimators.QuantGradient;
 import org.qat4j.estimators.Quantizer;
 import org.nd4j.common.primitives.Pair;
+import org.qat4j.layers.Layers;
 import org.qat4j.layers.Profiler;
 import org.qat4j.layers.QuantizedLayer;
 import org.qat4j.layers.params.ParamEntry;
@@ -33,7 +34,7 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
     /** Quantized tensors of the last training forward pass, for its backward pass. */
     private final Map<String, INDArray> kept = new HashMap<>();
     private INDArray keptFor;
-    private Set<String> stateKeys;
+    private Set<String> fixedKeys;
 
     protected QuantizedLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -96,11 +97,9 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
     protected Map<String, INDArray> prefixed(String prefix) {
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (Map.Entry<String, INDArray> e : params.entrySet()) {
-            String k = e.getKey();
-            if (k.length() > prefix.length() && k.startsWith(prefix)
-                    && Character.isUpperCase(k.charAt(prefix.length()))) {
-                out.put(Character.toLowerCase(k.charAt(prefix.length())) + k.substring(prefix.length() + 1),
-                        e.getValue());
+            String name = QuantizedLayer.quantizerParamName(prefix, e.getKey());
+            if (name != null) {
+                out.put(name, e.getValue());
             }
         }
         return out;
@@ -166,31 +165,37 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
         return g.input();
     }
 
-    /** Copies a parameter gradient into its view and records it. */
+    /** Copies a parameter gradient into its view and records it; a fixed parameter's stays zero. */
     protected void putGradient(Gradient gradient, String key, INDArray value) {
         INDArray view = gradientViews.get(key);
-        view.assign(value.reshape(view.shape()));
+        if (!fixedKeys().contains(key)) {
+            view.assign(value.reshape(view.shape()));
+        }
         gradient.gradientForVariable().put(key, view);
     }
 
-    /** Keys of the non-trainable state entries; the layout is fixed once the layer exists. */
-    private Set<String> stateKeys() {
-        if (stateKeys == null) {
+    /** Keys of the parameters that never move ({@link Layers#fixed}); the layout is fixed once the layer exists. */
+    private Set<String> fixedKeys() {
+        if (fixedKeys == null) {
+            boolean frozen = layerConf() instanceof QuantizedLayer q && q.isFrozenWeights();
             Set<String> keys = new HashSet<>();
             for (ParamEntry e : ((ParamLayout) layerConf()).paramLayout()) {
-                if (e.role() == ParamEntry.Role.STATE) {
+                if (Layers.fixed(e, frozen)) {
                     keys.add(e.key());
                 }
             }
-            stateKeys = keys;
+            fixedKeys = keys;
         }
-        return stateKeys;
+        return fixedKeys;
     }
 
-    /** A new gradient with zero for every state entry (state has no gradient; its view must not carry stale data). */
+    /**
+     * A new gradient with zero for every fixed parameter: state has no gradient, frozen weights take none, and the
+     * NoOp updater of both would apply stale data in their views.
+     */
     protected Gradient newGradient() {
         Gradient g = new DefaultGradient();
-        for (String key : stateKeys()) {
+        for (String key : fixedKeys()) {
             INDArray view = gradientViews.get(key);
             view.assign(0);
             g.gradientForVariable().put(key, view);
@@ -200,7 +205,7 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
 
     @Override
     public boolean updaterDivideByMinibatch(String paramName) {
-        return !stateKeys().contains(paramName);
+        return !fixedKeys().contains(paramName);
     }
 
     @Override

@@ -7,7 +7,6 @@ import org.qat4j.estimators.Quantizer;
 import org.qat4j.estimators.fp.FpFormat;
 import org.qat4j.estimators.fp.FpQuantizer;
 import org.qat4j.estimators.fp.LearnedRoundingQuantizer;
-import org.qat4j.estimators.schedule.LinearRampSchedule;
 import org.qat4j.framework.diffusion.DiffusionImages;
 import org.qat4j.framework.recipe.Distillation;
 import org.qat4j.framework.recipe.Hyperparameters;
@@ -56,11 +55,7 @@ public abstract class FloatingPointDdpm extends QuantizedDdpm implements PostTra
         if (!ptq.get()) {
             return weights(group);
         }
-        LearnedRoundingQuantizer q = new LearnedRoundingQuantizer(weightFormat(), 0);
-        q.setLambda(roundingWeight.get());
-        q.setBetaSchedule(new LinearRampSchedule(20, 2, Math.max(1, iterations)));
-        q.setHardenAt(iterations);
-        return q;
+        return new LearnedRoundingQuantizer(weightFormat(), 0, roundingWeight.get(), Math.max(1, iterations));
     }
 
     @Override
