@@ -232,6 +232,12 @@ public final class Trainer {
                     net.getConfiguration().setEpochCount(epoch);
                     run.trainEpoch(new EpochBatches(data.train(), batchSize, run.seed, epoch, data.augmentation()),
                             metrics, stop);
+                    // DL4J hands the layers the network's counts at the next fit only; a restored network has them
+                    // at once, and its quantizer schedules (rounding hardened at the run's end) must agree with ours
+                    for (Layer layer : net.getLayers()) {
+                        layer.setIterationCount(net.getConfiguration().getIterationCount());
+                        layer.setEpochCount(net.getConfiguration().getEpochCount());
+                    }
                     TestScore score = run.ema == null ? recipe.evaluate(net, data.test())
                             : run.ema.with(net, () -> recipe.evaluate(net, data.test()));
                     state.metric = score.metric();
@@ -407,10 +413,12 @@ public final class Trainer {
         }
     }
 
+    /** The learning rate of the first layer that has one (frozen layers have none). */
     private static double learningRate(ComputationGraph net) {
         for (Layer l : net.getLayers()) {
-            if (l.numParams() > 0) {
-                return net.getLearningRate(l.conf().getLayer().getLayerName());
+            Double lr = l.numParams() > 0 ? net.getLearningRate(l.conf().getLayer().getLayerName()) : null;
+            if (lr != null) {
+                return lr;
             }
         }
         return Double.NaN;

@@ -10,7 +10,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.learning.config.Sgd;
 import org.qat4j.estimators.Quantizer;
 import org.qat4j.estimators.schedule.DelayedQuantizer;
 import org.qat4j.framework.recipe.DiffusionRecipe;
@@ -211,11 +211,16 @@ public abstract class FmnistDdpm extends DiffusionRecipe {
 
     private GroupNorm groupNorm() {
         GroupNorm.Builder b = new GroupNorm.Builder().groups(groups.get());
-        return (frozen() ? b.updater(new NoOp()) : b).build();
+        return (frozen() ? b.updater(frozenUpdater()) : b).build();
+    }
+
+    /** DL4J's NoOp updater applies the raw gradient; a rate of 0 leaves a parameter exactly as it is. */
+    private static Sgd frozenUpdater() {
+        return new Sgd(0.0);
     }
 
     private DenseLayer dense(int out, Activation activation) {
         DenseLayer.Builder b = new DenseLayer.Builder().nOut(out).activation(activation);
-        return (frozen() ? b.updater(new NoOp()) : b).build();
+        return (frozen() ? b.updater(frozenUpdater()) : b).build();
     }
 }
