@@ -60,7 +60,9 @@ class ExportAndInferTest {
         if (name.equals("fmnist-resnet-dl4j-fp32") || r instanceof SpamTransformer || r instanceof FmnistDdpm) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Exporter.export(net, r.inputTypes()[0], Map.of()));
-            assertTrue(e.getMessage().contains("cannot be exported"), e.getMessage());
+            // the U-Net's second input (the timestep) is refused before its layers are
+            assertTrue(e.getMessage().contains(r instanceof FmnistDdpm ? "one input" : "cannot be exported"),
+                    e.getMessage());
             return;
         }
         Exporter.Result exported = Exporter.export(net, r.inputTypes()[0], Map.of("recipe", name));
