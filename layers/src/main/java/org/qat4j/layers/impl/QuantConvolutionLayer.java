@@ -83,7 +83,7 @@ public class QuantConvolutionLayer extends QuantizedLayerImpl<QuantConv2D> {
             return conv;
         }
         INDArray z = mgr.createUninitialized(type, dataType, conv.shape());
-        z.assign(c.getOutputScaling().forward(conv, prefixed(QuantConv2D.OUTPUT_SCALING_PREFIX)));
+        z.assign(c.getOutputScaling().forward(conv, forwardParams(QuantConv2D.OUTPUT_SCALING_PREFIX)));
         return z;
     }
 

@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.qat4j.estimators.Params;
 import org.qat4j.estimators.QuantGradient;
 import org.qat4j.estimators.Quantizer;
 import org.nd4j.common.primitives.Pair;
@@ -35,6 +36,7 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
     private final Map<String, INDArray> kept = new HashMap<>();
     private INDArray keptFor;
     private Set<String> fixedKeys;
+    private boolean training;
 
     protected QuantizedLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -116,9 +118,25 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
         }
         q.onProgress(getEpochCount(), getIterationCount());
         long t = Profiler.start();
-        INDArray out = q.forward(x, prefixed(prefix));
+        INDArray out = q.forward(x, forwardParams(prefix));
         Profiler.stop(profileName(), Profiler.QUANTIZE, t);
         return out;
+    }
+
+    /**
+     * A quantizer's table for a forward pass. In inference a quantizer not yet initialised (a probe before the first
+     * step, an evaluation at the iteration a delayed quantizer switches on) initialises a copy: its data-dependent
+     * initialisation belongs to the first training batch, and inference must not change the model.
+     */
+    protected Map<String, INDArray> forwardParams(String prefix) {
+        Map<String, INDArray> table = prefixed(prefix);
+        INDArray flag = table.get(Params.INITIALISED);
+        if (training || flag == null || flag.getDouble(0) != 0.0) {
+            return table;
+        }
+        Map<String, INDArray> copy = new LinkedHashMap<>();
+        table.forEach((k, v) -> copy.put(k, v.dup()));
+        return copy;
     }
 
     /** The forward pass proper. */
@@ -129,6 +147,7 @@ public abstract class QuantizedLayerImpl<C extends org.deeplearning4j.nn.conf.la
 
     @Override
     public final INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+        this.training = training;
         long t = Profiler.start();
         INDArray out = forward(training, mgr);
         Profiler.stop(profileName(), Profiler.FORWARD, t);
