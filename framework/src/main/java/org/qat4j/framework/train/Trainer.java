@@ -279,6 +279,7 @@ public final class Trainer {
         final long seed;
         final FlipRatioListener flips = new FlipRatioListener();
         final TrainAccuracyListener hits = new TrainAccuracyListener();
+        final RegularizationScoreListener penalty = new RegularizationScoreListener();
         final ProfileReport profile = options.profile() ? new ProfileReport() : null;
         final Distilling distilling;
         final Recipe recipe;
@@ -298,9 +299,9 @@ public final class Trainer {
             epochs = recipe.epochs.get();
             seed = recipe.seed.get();
             if (profile != null) {
-                net.setListeners(profile.clock(), flips, hits);
+                net.setListeners(profile.clock(), flips, hits, penalty);
             } else {
-                net.setListeners(flips, hits);
+                net.setListeners(flips, hits, penalty);
             }
         }
 
@@ -335,11 +336,9 @@ public final class Trainer {
                     }
                     Nd4j.getRandom().setSeed(stepSeed);
                     long t1 = System.nanoTime();
-                    // DL4J's score adds the regularization penalty of the parameters the step started from
-                    double penalty = net.calcRegularizationScore(true);
                     net.fit(step);
                     long t2 = System.nanoTime();
-                    double loss = net.score() - penalty;
+                    double loss = net.score() - penalty.penalty();
                     // DL4J's losses clip probabilities, so a NaN model can still report a finite loss: check both
                     if (!Double.isFinite(loss) || !Double.isFinite(net.params().sumNumber().doubleValue())) {
                         throw new TrainingFailedException(String.format(Locale.ROOT, "training diverged (loss %s, "
