@@ -118,7 +118,8 @@ class LearnedRoundingLayerTest {
         assertEquals(2 * vLength, conf.getMemoryReport(IN).getUpdaterStateSize());
 
         List<DataSet> data = batches();
-        net.output(data.get(0).getFeatures());
+        // a training forward pass initialises V (inference leaves a quantizer's initialisation to training)
+        net.feedForward(data.get(0).getFeatures(), true);
         INDArray w0 = net.getLayer(0).getParam(QuantizedLayer.WEIGHT_KEY).dup();
         INDArray b0 = net.getLayer(0).getParam(QuantizedLayer.BIAS_KEY).dup();
         INDArray v0 = net.getLayer(0).getParam(V_KEY).dup();
@@ -162,10 +163,10 @@ class LearnedRoundingLayerTest {
         Random rnd = new Random(33);
         for (WorkspaceMode mode : new WorkspaceMode[] {WorkspaceMode.ENABLED, WorkspaceMode.NONE}) {
             MultiLayerNetwork mln = GradientCheckSupport.mln(IN, mode, 3, checkedLayer());
-            prepare(mln.getLayer(0), rnd, () -> mln.output(x));
+            prepare(mln.getLayer(0), rnd, () -> mln.feedForward(x, true));
             GradientCheckSupport.checkMln(mln, x, y, state("0_"));
             ComputationGraph graph = GradientCheckSupport.graph(IN, mode, 3, checkedLayer());
-            prepare(graph.getLayer("l0"), rnd, () -> graph.outputSingle(x));
+            prepare(graph.getLayer("l0"), rnd, () -> graph.feedForward(x, true));
             GradientCheckSupport.checkGraph(graph, x, y, state("l0_"));
         }
     }
@@ -179,7 +180,7 @@ class LearnedRoundingLayerTest {
     }
 
     /**
-     * Initialises the quantizer by a forward pass, then moves V to random points away from h's clip kinks and each
+     * Initialises the quantizer by a training forward pass, then moves V to random points away from h's clip kinks and each
      * channel's largest weight off the grid point it sits on (u = max), where w_q jumps.
      */
     private static void prepare(Layer layer, Random rnd, Runnable forward) {
