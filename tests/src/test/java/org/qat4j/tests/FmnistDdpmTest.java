@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -220,7 +221,36 @@ class FmnistDdpmTest {
      */
     @Test
     void theWholeFp32UNetMatchesFiniteDifferences() throws Exception {
-        Recipe r = tiny("fmnist-ddpm-fp32", Map.of("trainLimit", "8", "testLimit", "8"));
+        checkAgainstFiniteDifferences(Map.of());
+    }
+
+    /** The same with the self-attention between the middle blocks: projections, reshapes, softmax attention. */
+    @Test
+    void theFp32UNetWithSelfAttentionMatchesFiniteDifferences() throws Exception {
+        checkAgainstFiniteDifferences(Map.of("attentionHeads", "2"));
+    }
+
+    /** In a quantized U-Net the attention's projections belong to the middle group; bad head counts are refused. */
+    @Test
+    void selfAttentionProjectionsAreQuantizedWithTheMiddleAndHeadsMustDivideItsChannels() {
+        ComputationGraph net = tiny("fmnist-binarydm", Map.of("attentionHeads", "4")).model(1);
+        for (String p : List.of("q", "k", "v", "o")) {
+            QuantConv2D conv = assertInstanceOf(QuantConv2D.class, net.getLayer("mid-attn-" + p).conf().getLayer());
+            assertNotNull(conv.getWeightQuantizer(), p);
+            assertNotNull(net.getLayer("mid-attn-" + p + "-q"), "the input quantizer of " + p);
+        }
+        assertEquals(List.of("mid-attn-scores", "mid-attn-v-seq"),
+                net.getConfiguration().getVertexInputs().get("mid-attn-context"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> tiny("fmnist-ddpm-fp32", Map.of("attentionHeads", "3")).model(1));
+        assertTrue(e.getMessage().contains("attentionHeads (3) must divide the middle's channel count 16"),
+                e.getMessage());
+    }
+
+    private static void checkAgainstFiniteDifferences(Map<String, String> settings) throws Exception {
+        Map<String, String> limits = new HashMap<>(Map.of("trainLimit", "8", "testLimit", "8"));
+        limits.putAll(settings);
+        Recipe r = tiny("fmnist-ddpm-fp32", limits);
         Recipe.Data data = r.loadData(null);
         MultiDataSet drawn = r.trainingBatch(data.train().batch(new int[] {0, 1, 2}), 3);
         DataType before = Nd4j.dataType();

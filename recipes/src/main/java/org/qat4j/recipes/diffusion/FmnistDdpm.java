@@ -5,6 +5,7 @@ import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.ReshapeVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
@@ -13,13 +14,18 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.qat4j.estimators.Quantizer;
 import org.qat4j.estimators.schedule.DelayedQuantizer;
+import org.qat4j.framework.diffusion.DiffusionImages;
 import org.qat4j.framework.recipe.DiffusionRecipe;
 import org.qat4j.framework.recipe.Hyperparameters;
 import org.qat4j.layers.ChannelAddVertex;
 import org.qat4j.layers.GroupNorm;
 import org.qat4j.layers.QuantActivation;
 import org.qat4j.layers.QuantConv2D;
+import org.qat4j.layers.SequenceReshapeVertex;
 import org.qat4j.layers.SinusoidalEmbedding;
+import org.qat4j.layers.attention.AttentionContext;
+import org.qat4j.layers.attention.AttentionFunction;
+import org.qat4j.layers.attention.AttentionScores;
 
 /**
  * The DDPM U-Net of the Fashion-MNIST diffusion recipes (32x32x1, three resolutions):
@@ -28,12 +34,15 @@ import org.qat4j.layers.SinusoidalEmbedding;
  *   stem:    conv3x3(w)                                                                         FP, 32x32
  *   down:    level l = 0, 1, 2 at 32, 16, 8 with w, 2w, 2w channels: {@code blocks} res blocks, then
  *            a stride-2 conv3x3 (not after the last level); every output is kept as a skip
- *   middle:  res block, res block                                                                8x8
+ *   middle:  res block, [self-attention,] res block                                               8x8
  *   up:      level l = 2, 1, 0: {@code blocks + 1} res blocks, each on concat(x, skip), then nearest 2x
  *            upsampling + conv3x3 to the channels of the level above (not after level 0)
  *   out:     GN, SiLU, conv3x3(1) = predicted noise                                             FP
  *   res block(x, c):  h = conv3x3(Q_a(SiLU(GN(x))));  h += dense_c(SiLU(temb));  h = conv3x3(Q_a(SiLU(GN(h))));
  *                     out = h + (x, or conv1x1(Q_a(x)) when the channels change)
+ *   self-attention(x) ({@code attentionHeads} &gt; 0; DDPM's U-Net has one at 16x16 too):
+ *                     h = GN(x);  Q, K, V = conv1x1(Q_a(h)), each seen as 64 positions of C channels;
+ *                     out = x + conv1x1(Q_a(softmax(Q K^T / sqrt(C / heads)) V)) per head
  * </pre>
  * Subclasses choose the quantizers of the convolutions of each group ({@link #weights(int)}: the resolution levels
  * 0, 1, 2 and {@link #MIDDLE}) and of their inputs ({@link #activations()}); the stem, the output convolution, the
@@ -57,6 +66,8 @@ public abstract class FmnistDdpm extends DiffusionRecipe {
             "res blocks per level on the way down (one more on the way up)");
     public final Hyperparameters.Param<Integer> groups = hyperparameters().integer("groups", 8, 1, 512,
             "groups of the group normalizations (must divide every channel count)");
+    public final Hyperparameters.Param<Integer> attentionHeads = hyperparameters().integer("attentionHeads", 0, 0,
+            64, "heads of a self-attention between the middle res blocks (0: none; must divide 2w)");
 
     private final List<String> blockTaps = new ArrayList<>();
     private int iterations;
@@ -118,6 +129,10 @@ public abstract class FmnistDdpm extends DiffusionRecipe {
                         + ") must divide the channel counts " + w + " and " + 2 * w);
             }
         }
+        if (attentionHeads.get() > 0 && channels(w, LEVELS - 1) % attentionHeads.get() != 0) {
+            throw new IllegalArgumentException("recipe " + name() + ": attentionHeads (" + attentionHeads.get()
+                    + ") must divide the middle's channel count " + channels(w, LEVELS - 1));
+        }
         blockTaps.clear();
         iterations = epochs.get() * iterationsPerEpoch;
         ComputationGraphConfiguration.GraphBuilder g = graph(iterationsPerEpoch);
@@ -147,6 +162,9 @@ public abstract class FmnistDdpm extends DiffusionRecipe {
             }
         }
         x = resBlock(g, "mid0", x, c, c, MIDDLE);
+        if (attentionHeads.get() > 0) {
+            x = selfAttention(g, "mid-attn", x, c);
+        }
         x = resBlock(g, "mid1", x, c, c, MIDDLE);
         for (int level = LEVELS - 1; level >= 0; level--) {
             for (int b = 0; b <= blocks.get(); b++) {
@@ -182,6 +200,27 @@ public abstract class FmnistDdpm extends DiffusionRecipe {
         String shortcut = cin == cout ? in : quantConv(g, name + "-skip", in, cout, 1, 1, group);
         g.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), h, shortcut);
         blockTaps.add(name);
+        return name;
+    }
+
+    /**
+     * Self-attention over the positions of the middle's feature map; its projections are the middle group's
+     * quantized 1x1 convolutions, the attention itself full precision.
+     */
+    private String selfAttention(ComputationGraphConfiguration.GraphBuilder g, String name, String in, int c) {
+        int side = DiffusionImages.SIZE >> (LEVELS - 1);
+        g.addLayer(name + "-norm", groupNorm(), in);
+        for (String p : new String[] {"q", "k", "v"}) {
+            quantConv(g, name + "-" + p, name + "-norm", c, 1, 1, MIDDLE);
+            g.addVertex(name + "-" + p + "-seq", new SequenceReshapeVertex(-1, c, side * side), name + "-" + p);
+        }
+        g.addVertex(name + "-scores", new AttentionScores.Builder().heads(attentionHeads.get()).build(),
+                name + "-q-seq", name + "-k-seq");
+        g.addVertex(name + "-context", new AttentionContext.Builder().heads(attentionHeads.get())
+                .function(AttentionFunction.SOFTMAX).build(), name + "-scores", name + "-v-seq");
+        g.addVertex(name + "-map", new ReshapeVertex(-1, c, side, side), name + "-context");
+        quantConv(g, name + "-o", name + "-map", c, 1, 1, MIDDLE);
+        g.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), in, name + "-o");
         return name;
     }
 
