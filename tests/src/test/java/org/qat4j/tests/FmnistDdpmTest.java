@@ -565,7 +565,9 @@ class FmnistDdpmTest {
                 List.of("the directory of --out " + missing + " does not exist",
                         "sample", "--checkpoint", model, "--out", missing.toString()),
                 List.of("--n must be at least 2",
-                        "fid", "--checkpoint", model, "--classifier", classifier, "--n", "1"));
+                        "fid", "--checkpoint", model, "--classifier", classifier, "--n", "1"),
+                List.of("the recipe 'fmnist-ddpm-fp32' does not classify Fashion-MNIST images",
+                        "fid", "--checkpoint", model, "--classifier", model, "--n", "2"));
         // each case: the message, then the arguments
         for (List<String> c : cases) {
             List<String> args = c.subList(1, c.size());
