@@ -51,7 +51,6 @@ import org.qat4j.estimators.Quantizer;
 import org.qat4j.estimators.integer.LsqQuantizer;
 import org.qat4j.estimators.multibit.LmbBinarizer;
 import org.qat4j.estimators.schedule.DelayedQuantizer;
-import org.qat4j.framework.data.FashionMnist;
 import org.qat4j.framework.recipe.DiffusionRecipe;
 import org.qat4j.framework.recipe.Recipe;
 import org.qat4j.framework.recipe.Recipes;
@@ -535,7 +534,7 @@ class FmnistDdpmTest {
     /** {@code fid} with a tiny classifier on the bundled data prints a finite FID-FMNIST. */
     @Test
     void fidPrintsAFiniteValueAsAProcess() throws Exception {
-        Path data = bundledData();
+        Path data = BundledFashionMnist.writeTo(tmp.resolve("data"));
         Qat4jProcess.Run fid = qat4j("fid", "--checkpoint", TinyTeacher.get("fmnist-ddpm-fp32").toString(),
                 "--classifier", TinyTeacher.get("fmnist-resnet-fp32").toString(), "--data-dir", data.toString(),
                 "--n", "20", "--steps", "5", "--reference", "200");
@@ -580,19 +579,5 @@ class FmnistDdpmTest {
             assertFalse(bad.err().contains("Exception") || bad.err().contains("\tat "), what);
         }
         assertFalse(Files.exists(png) || Files.exists(missing.getParent()), "no file written");
-    }
-
-    /** The bundled Fashion-MNIST sample as a data directory. */
-    private Path bundledData() throws IOException {
-        Path data = tmp.resolve("data");
-        Files.createDirectories(data);
-        for (String f : List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-                "t10k-labels-idx1-ubyte")) {
-            try (var in = FashionMnist.class.getResourceAsStream("/org/qat4j/framework/data/fashion-mnist-sample/" + f
-                    + ".gz")) {
-                Files.copy(in, data.resolve(f + ".gz"));
-            }
-        }
-        return data;
     }
 }

@@ -14,7 +14,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.qat4j.framework.data.FashionMnist;
 
 /**
  * Exact resume with real processes: a training run killed with SIGKILL at several moments and resumed with
@@ -32,15 +31,7 @@ class KillAndResumeTest {
 
     @BeforeAll
     static void sampleData() throws Exception {
-        data = tmp.resolve("data");
-        Files.createDirectories(data);
-        for (String f : List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-                "t10k-labels-idx1-ubyte")) {
-            try (var in = FashionMnist.class.getResourceAsStream("/org/qat4j/framework/data/fashion-mnist-sample/" + f
-                    + ".gz")) {
-                Files.copy(in, data.resolve(f + ".gz"));
-            }
-        }
+        data = BundledFashionMnist.writeTo(tmp.resolve("data"));
     }
 
     private static ProcessBuilder qat4j(Path log, String... args) {

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.qat4j.framework.recipe.Recipe;
 import org.qat4j.framework.recipe.Recipes;
 
 /** The named arrays a checkpoint holds beside its model (the weight average): saved, verified, refused, used. */
@@ -26,21 +25,11 @@ class CheckpointArraysTest {
     @TempDir
     Path tmp;
 
-    private final Recipe recipe = Recipes.create("tiny");
+    private final TinyRecipe recipe = (TinyRecipe) Recipes.create("tiny");
     private final ComputationGraph model = recipe.model(1);
 
     private CheckpointStore store() {
         return new CheckpointStore(tmp.resolve("run"), Trainer.recipePackages());
-    }
-
-    /** The state of a run of the tiny recipe in its first epoch, after {@code iteration} steps. */
-    private CheckpointState state(int iteration) {
-        CheckpointState s = new CheckpointState();
-        s.recipe = recipe.name();
-        s.hyperparameters = recipe.hyperparameters().values();
-        s.batch = iteration;
-        s.iteration = iteration;
-        return s;
     }
 
     private Map<String, INDArray> arrays(double scale) {
@@ -58,7 +47,7 @@ class CheckpointArraysTest {
     @Test
     void arraysComeBackAsSavedAndAreListedInTheManifest() throws Exception {
         Map<String, INDArray> saved = arrays(0.5);
-        Path ckpt = store().save(model, state(3), saved);
+        Path ckpt = store().save(model, recipe.firstEpochState(3), saved);
         Map<?, ?> manifest = CheckpointStore.JSON.readValue(ckpt.resolve("manifest.json").toFile(), Map.class);
         assertEquals(List.of("model.zip", "state.json", "ema.nd4j", "counts-2.nd4j"), List.copyOf(manifest.keySet()));
         assertEquals(CheckpointStore.sha256(ckpt.resolve("ema.nd4j")), manifest.get("ema.nd4j"));
@@ -71,13 +60,13 @@ class CheckpointArraysTest {
             assertEquals(java.util.Arrays.toString(saved.get(name).shape()), java.util.Arrays.toString(back.shape()), name);
             assertTrue(saved.get(name).equalsWithEps(back, 0), name + " bit for bit");
         }
-        assertTrue(store().load(store().save(model, state(4))).arrays().isEmpty(), "a checkpoint without arrays");
+        assertTrue(store().load(store().save(model, recipe.firstEpochState(4))).arrays().isEmpty(), "a checkpoint without arrays");
     }
 
     @Test
     void aDamagedArrayMakesTheCheckpointCorruptAndTheRunFallsBack() throws Exception {
-        Path previous = store().save(model, state(1), arrays(1));
-        Path newest = store().save(model, state(2), arrays(2));
+        Path previous = store().save(model, recipe.firstEpochState(1), arrays(1));
+        Path newest = store().save(model, recipe.firstEpochState(2), arrays(2));
         Path ema = newest.resolve("ema.nd4j");
         byte[] bytes = Files.readAllBytes(ema);
         bytes[bytes.length - 3] ^= 0x10;
@@ -97,8 +86,8 @@ class CheckpointArraysTest {
 
     @Test
     void aManifestNamingAFileACheckpointDoesNotHoldIsRefused() throws Exception {
-        Path previous = store().save(model, state(1), arrays(1));
-        Path newest = store().save(model, state(2), arrays(2));
+        Path previous = store().save(model, recipe.firstEpochState(1), arrays(1));
+        Path newest = store().save(model, recipe.firstEpochState(2), arrays(2));
         byte[] manifest = Files.readAllBytes(newest.resolve("manifest.json"));
         Files.writeString(tmp.resolve("secret.nd4j"), "outside the checkpoint");
         Files.writeString(newest.resolve("notes.txt"), "not a checkpoint file");
@@ -117,10 +106,10 @@ class CheckpointArraysTest {
 
     @Test
     void arrayNamesThatAreNotFileNamesAreRefusedAndLeaveNothingBehind() throws Exception {
-        store().save(model, state(1), arrays(1));
+        store().save(model, recipe.firstEpochState(1), arrays(1));
         for (String name : List.of("EMA", "../ema", "a.b", "", "1st", "ema/2")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> store().save(model, state(2), Map.of(name, Nd4j.zeros(2))));
+                    () -> store().save(model, recipe.firstEpochState(2), Map.of(name, Nd4j.zeros(2))));
             assertEquals("not an array name for a checkpoint: " + name, e.getMessage());
         }
         try (var files = Files.list(store().directory())) {
@@ -132,17 +121,17 @@ class CheckpointArraysTest {
     void theInferenceModelIsTheWeightAverageWhenTheRunKeptOne() throws Exception {
         INDArray trained = model.params().dup();
         Map<String, INDArray> withAverage = arrays(-3);
-        CheckpointStore.Loaded loaded = store().load(store().save(model, state(1), withAverage));
+        CheckpointStore.Loaded loaded = store().load(store().save(model, recipe.firstEpochState(1), withAverage));
         assertTrue(sameValues(trained, loaded.model().params()), "the trained weights are the model's");
         ComputationGraph inference = loaded.inferenceModel();
         assertSame(loaded.model(), inference);
         assertTrue(sameValues(withAverage.get(CheckpointStore.EMA), inference.params()), "the average in place");
         assertFalse(sameValues(trained, inference.params()));
 
-        CheckpointStore.Loaded plain = store().load(store().save(model, state(2), Map.of("other", Nd4j.ones(3))));
+        CheckpointStore.Loaded plain = store().load(store().save(model, recipe.firstEpochState(2), Map.of("other", Nd4j.ones(3))));
         assertTrue(sameValues(trained, plain.inferenceModel().params()), "no average: the trained weights");
 
-        CheckpointStore.Loaded wrong = store().load(store().save(model, state(3), Map.of(CheckpointStore.EMA,
+        CheckpointStore.Loaded wrong = store().load(store().save(model, recipe.firstEpochState(3), Map.of(CheckpointStore.EMA,
                 Nd4j.ones(DataType.FLOAT, 1, model.numParams() - 1))));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, wrong::inferenceModel);
         assertEquals("checkpoint " + wrong.path() + ": its weight average has " + (model.numParams() - 1)

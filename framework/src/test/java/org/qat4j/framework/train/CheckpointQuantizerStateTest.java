@@ -21,7 +21,6 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.qat4j.estimators.integer.LsqQuantizer;
 import org.qat4j.estimators.schedule.DelayedQuantizer;
-import org.qat4j.framework.recipe.Recipe;
 import org.qat4j.framework.recipe.Recipes;
 import org.qat4j.layers.QuantActivation;
 
@@ -56,16 +55,6 @@ class CheckpointQuantizerStateTest {
         return (DelayedQuantizer) ((QuantActivation) net.getLayer("q").conf().getLayer()).getQuantizer();
     }
 
-    private CheckpointState state(int iteration) {
-        Recipe recipe = Recipes.create("tiny");
-        CheckpointState s = new CheckpointState();
-        s.recipe = recipe.name();
-        s.hyperparameters = recipe.hyperparameters().values();
-        s.batch = iteration;
-        s.iteration = iteration;
-        return s;
-    }
-
     @Test
     void aDelayedQuantizerIsOnInTheCheckpointExactlyWhenItIsOnInTheTrainedNetwork() throws Exception {
         Nd4j.getRandom().setSeed(3);
@@ -75,6 +64,7 @@ class CheckpointQuantizerStateTest {
             y.putScalar(i, i % 3, 1f);
         }
         CheckpointStore store = new CheckpointStore(tmp, Trainer.recipePackages());
+        TinyRecipe tiny = (TinyRecipe) Recipes.create("tiny");
         for (int steps = SWITCH - 1; steps <= SWITCH; steps++) {
             ComputationGraph net = net();
             for (int s = 0; s < steps; s++) {
@@ -84,7 +74,7 @@ class CheckpointQuantizerStateTest {
             boolean on = steps >= SWITCH;
             INDArray expected = net.outputSingle(x);
             assertEquals(on, quantizer(net).switchedOn(), "in the network after " + steps + " steps");
-            CheckpointStore.Loaded loaded = store.load(store.save(net, state(steps)));
+            CheckpointStore.Loaded loaded = store.load(store.save(net, tiny.firstEpochState(steps)));
             assertEquals(expected, loaded.model().outputSingle(x), "the checkpoint computes what the network did");
             assertEquals(on, quantizer(loaded.model()).switchedOn(), "in the checkpoint after " + steps + " steps");
             loaded.model().getLayer("q").setIterationCount(on ? 0 : SWITCH);

@@ -53,4 +53,14 @@ public class TinyRecipe extends FashionMnistRecipe {
         g.addLayer("out", new OutputLayer.Builder().nOut(CLASSES).activation(Activation.SOFTMAX).build(), "gap");
         return new ComputationGraph(g.setOutputs("out").build());
     }
+
+    /** The state of a run of this recipe in its first epoch, after {@code iteration} steps. */
+    CheckpointState firstEpochState(int iteration) {
+        CheckpointState s = new CheckpointState();
+        s.recipe = name();
+        s.hyperparameters = hyperparameters().values();
+        s.batch = iteration;
+        s.iteration = iteration;
+        return s;
+    }
 }
